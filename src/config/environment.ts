@@ -1,0 +1,214 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBooleanString,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+import { parseDuration } from '../common/duration';
+
+const DURATION = /^\d+(\.\d+)?(ms|s|m|h|d)?$/;
+const toNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+    ? Number(value)
+    : value;
+
+/**
+ * Every environment variable the service reads, with its default. Validated once at start-up:
+ * a bad value stops the process with one message naming every bad key (see `loadConfig`).
+ */
+export class Environment {
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsString()
+  @IsNotEmpty()
+  HOST: string = '0.0.0.0';
+
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  @IsString()
+  @IsNotEmpty()
+  PHOENIX_DATA_DIR: string = './data';
+
+  @IsIn(['sqlite', 'postgres'])
+  DB_TYPE: 'sqlite' | 'postgres' = 'sqlite';
+
+  @ValidateIf((env: Environment) => env.DB_TYPE === 'postgres')
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must be a postgres:// URL when DB_TYPE=postgres',
+  })
+  DATABASE_URL?: string;
+
+  /** PostgreSQL schema for every table (default: the connection's search_path, usually public). */
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lowercase identifier' })
+  DATABASE_SCHEMA?: string;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'PHOENIX_ADMIN_TOKEN must be at least 16 characters' })
+  PHOENIX_ADMIN_TOKEN?: string;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  PHOENIX_BODY_LIMIT_BYTES: number = 2 * 1024 * 1024;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  PHOENIX_SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
+  // PlasticLTM
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(16 * 1024 * 1024)
+  PHOENIX_MAX_MEMORY_BYTES: number = 1024 * 1024;
+
+  @Matches(DURATION, {
+    message: 'PHOENIX_MEMORY_HALF_LIFE must be a duration such as 7d, 12h, 90m',
+  })
+  PHOENIX_MEMORY_HALF_LIFE: string = '7d';
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  PHOENIX_MEMORY_REINFORCE_ALPHA: number = 0.2;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  PHOENIX_MEMORY_FORGET_BELOW: number = 0.05;
+
+  @Matches(/^([a-z0-9-]{1,64}(,[a-z0-9-]{1,64})*)?$/, {
+    message: 'PHOENIX_MEMORY_RETAINED_KINDS must be a comma-separated list of kinds',
+  })
+  PHOENIX_MEMORY_RETAINED_KINDS: string = 'decision';
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  PHOENIX_LOG_SIGNING_KEY_PATH?: string;
+
+  @IsBooleanString()
+  PHOENIX_CHAOS_ENABLED: string = 'false';
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  env: 'development' | 'production' | 'test';
+  dataDir: string;
+  db: {
+    type: 'sqlite' | 'postgres';
+    url?: string;
+    schema?: string;
+    poolSize: number;
+  };
+  log: { level: string; format: 'json' | 'pretty' };
+  adminToken?: string;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  memory: {
+    maxBytes: number;
+    halfLifeMs: number;
+    reinforceAlpha: number;
+    forgetBelow: number;
+    retainedKinds: string[];
+    signingKeyPath?: string;
+  };
+  chaosEnabled: boolean;
+}
+
+/** Thrown when the environment is invalid; its message names every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment and returns the typed configuration, or throws ConfigError. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings mean "unset", as in most shells' `FOO= cmd`.
+  const raw = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((message) =>
+      message.startsWith(e.property) ? message : `${e.property}: ${message}`,
+    ),
+  );
+  if (
+    DURATION.test(env.PHOENIX_MEMORY_HALF_LIFE) &&
+    parseDuration(env.PHOENIX_MEMORY_HALF_LIFE) <= 0
+  ) {
+    problems.push('PHOENIX_MEMORY_HALF_LIFE must be longer than zero');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  const nodeEnv = env.NODE_ENV as AppConfig['env'];
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    env: nodeEnv,
+    dataDir: env.PHOENIX_DATA_DIR,
+    db: {
+      type: env.DB_TYPE,
+      url: env.DATABASE_URL,
+      schema: env.DATABASE_SCHEMA,
+      poolSize: env.DATABASE_POOL_SIZE,
+    },
+    log: {
+      level: env.LOG_LEVEL,
+      format: env.LOG_FORMAT ?? (nodeEnv === 'production' ? 'json' : 'pretty'),
+    },
+    adminToken: env.PHOENIX_ADMIN_TOKEN,
+    bodyLimitBytes: env.PHOENIX_BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: env.PHOENIX_SHUTDOWN_TIMEOUT_MS,
+    memory: {
+      maxBytes: env.PHOENIX_MAX_MEMORY_BYTES,
+      halfLifeMs: parseDuration(env.PHOENIX_MEMORY_HALF_LIFE),
+      reinforceAlpha: env.PHOENIX_MEMORY_REINFORCE_ALPHA,
+      forgetBelow: env.PHOENIX_MEMORY_FORGET_BELOW,
+      retainedKinds: env.PHOENIX_MEMORY_RETAINED_KINDS.split(',').filter(Boolean),
+      signingKeyPath: env.PHOENIX_LOG_SIGNING_KEY_PATH,
+    },
+    chaosEnabled: env.PHOENIX_CHAOS_ENABLED === 'true',
+  };
+}

@@ -1,0 +1,74 @@
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { isQuietPath } from './common/logging/logging.module';
+import type { AppConfig } from './config/environment';
+import { ProblemFilter } from './common/errors/problem.filter';
+import { createValidationPipe } from './common/errors/validation';
+import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
+
+/** The Fastify adapter with the server-level settings main.ts and the e2e harness share. */
+export function createAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: requestIdFor,
+    // Nest's logger (pino, see LoggingModule) writes the access log.
+    logger: false,
+    // Behind a Kubernetes Service the client address is the proxy's; keep it simple and explicit.
+    trustProxy: false,
+    return503OnClosing: true,
+  });
+}
+
+/** Pipes, filters, headers, Swagger and shutdown behaviour, identical in main.ts and tests. */
+export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  const fastify = app.getHttpAdapter().getInstance();
+  // onSend runs for every reply, including those that hooks and the 404 handler send.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done(null, payload);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (!isQuietPath(request.url)) {
+      PinoLogger.root.info(
+        {
+          reqId: request.id,
+          method: request.method,
+          url: request.url,
+          route: request.routeOptions.url,
+          statusCode: reply.statusCode,
+          responseTime: Math.round(reply.elapsedTime * 100) / 100,
+        },
+        'request completed',
+      );
+    }
+    done();
+  });
+  setUpSwagger(app, config);
+}
+
+function setUpSwagger(app: NestFastifyApplication, _config: AppConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Phoenix Kernel')
+      .setDescription(
+        'Tamper-evident long-term memory (PlasticLTM), an axiom-based action evaluator ' +
+          '(TriuneConscience) and a world model projected from the memory log. ' +
+          'Errors are RFC 9457 application/problem+json; every response carries x-request-id.',
+      )
+      .setVersion('1')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'PHOENIX_ADMIN_TOKEN' },
+        'admin',
+      )
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+  });
+}

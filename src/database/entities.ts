@@ -1,0 +1,5 @@
+import type { MixedList } from 'typeorm';
+
+/** Every entity of every module, listed once for the app and the migration CLI. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
+export const ENTITIES: MixedList<Function> = [];

@@ -1,0 +1,136 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const MAIN = resolve(__dirname, '../../dist/main.js');
+
+interface Exit {
+  code: number | null;
+  stderr: string;
+  stdout: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => ok(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function run(env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit> } {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<Exit>((ok) => child.on('exit', (code) => ok({ code, stdout, stderr })));
+  return { child, exit };
+}
+
+async function waitForServer(port: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/docs-json`);
+      if (res.ok) {
+        return Date.now() - started;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`server did not answer within ${timeoutMs} ms`);
+}
+
+describe('The built server as a process (e2e)', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    if (!existsSync(MAIN)) {
+      throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+    }
+  });
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'phoenix-proc-'));
+  });
+
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('should exit 1 naming every bad key, in one line and without a stack trace', async () => {
+    const { exit } = run({ PHOENIX_DATA_DIR: dataDir, PORT: 'eighty', DB_TYPE: 'postgres' });
+    const { code, stderr } = await exit;
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/PORT/);
+    expect(lines[0]).toMatch(/DATABASE_URL/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('should exit 1 with one line when the data directory cannot be written', async () => {
+    // A directory below a regular file can never be created, even by root.
+    writeFileSync(join(dataDir, 'a-file'), '');
+    const target = join(dataDir, 'a-file', 'data');
+    const { exit } = run({ PHOENIX_DATA_DIR: target });
+    const { code, stderr } = await exit;
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      `phoenix-kernel: data directory ${target} cannot be written (ENOTDIR)`,
+    ]);
+  });
+
+  it('should serve within 3 s, create its database, and exit 0 on SIGTERM after answering a request in flight', async () => {
+    const port = await freePort();
+    const { child, exit } = run({
+      PHOENIX_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    try {
+      const elapsed = await waitForServer(port, 3000);
+      expect(elapsed).toBeLessThan(3000);
+      expect(existsSync(join(dataDir, 'phoenix.db'))).toBe(true);
+
+      // A request in flight: headers and half a body sent, the rest after SIGTERM.
+      const socket = new Socket();
+      const response = new Promise<string>((ok, fail) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.on('end', () => ok(text));
+        socket.on('error', fail);
+      });
+      await new Promise<void>((ok) => socket.connect(port, '127.0.0.1', ok));
+      const body = JSON.stringify({ content: { note: 'in flight' } });
+      socket.write(
+        `POST /api/v1/in-flight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      socket.end(body.slice(10));
+      const text = await response;
+      // Answered by the route, not refused by the shutdown (which would be a 503).
+      expect(text).toMatch(/^HTTP\/1\.1 404 /);
+      expect(text).toContain('"code":"route_not_found"');
+      expect(text).toMatch(/x-request-id: /i);
+      const { code } = await exit;
+      expect(code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
