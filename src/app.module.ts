@@ -3,6 +3,8 @@ import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/environment';
 import { DatabaseModule } from './database/database.module';
+import { KernelModule } from './kernel';
+import { MemoryModule } from './modules/memory/memory.module';
 
 @Module({})
 export class AppModule {
@@ -10,7 +12,13 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        KernelModule,
+        MemoryModule,
+      ],
     };
   }
 }

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { isQuietPath } from './common/logging/logging.module';
 import type { AppConfig } from './config/environment';
+import { ProblemDto } from './common/errors/problem.dto';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
@@ -20,12 +21,25 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
+/**
+ * Options for NestFactory.create and createNestApplication. Nest's own body parsers are off:
+ * Fastify's JSON parser (with its body limit and prototype-poisoning guard) is the only one,
+ * so a form or any other body type is a 415.
+ */
+export const NEST_APP_OPTIONS = {
+  bufferLogs: true,
+  bodyParser: false,
+  abortOnError: false,
+} as const;
+
 /** Pipes, filters, headers, Swagger and shutdown behaviour, identical in main.ts and tests. */
 export function configureApp(app: NestFastifyApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   const fastify = app.getHttpAdapter().getInstance();
+  // The API speaks JSON only: any other body type is a 415, not a string for validation to reject.
+  fastify.removeContentTypeParser(['text/plain']);
   // onSend runs for every reply, including those that hooks and the 404 handler send.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -66,6 +80,7 @@ function setUpSwagger(app: NestFastifyApplication, _config: AppConfig): void {
         'admin',
       )
       .build(),
+    { extraModels: [ProblemDto] },
   );
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { ensureDataDir } from './common/data-dir';
 import { ConfigError, loadConfig } from './config/environment';
-import { configureApp, createAdapter } from './configure-app';
+import { configureApp, createAdapter, NEST_APP_OPTIONS } from './configure-app';
 
 /** One line on stderr and exit 1: no stack trace for an operator's mistake. */
 function refuseToStart(message: string): never {
@@ -25,7 +25,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     createAdapter(config),
-    { bufferLogs: true, abortOnError: false },
+    NEST_APP_OPTIONS,
   );
   configureApp(app, config);
   // Nest closes the server (finishing requests in flight), then the database, then exits 0.

@@ -14,9 +14,13 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { validateCronExpression } from 'cron';
 import { parseDuration } from '../common/duration';
+import { COMPONENT_NAMES, type ComponentName } from '../kernel/component';
 
 const DURATION = /^\d+(\.\d+)?(ms|s|m|h|d)?$/;
+const COMPONENT = `(${COMPONENT_NAMES.join('|')})`;
+const CRITICAL_COMPONENTS = new RegExp(`^(none|${COMPONENT}(,${COMPONENT})*)$`);
 const toNumber = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
     ? Number(value)
@@ -124,6 +128,139 @@ export class Environment {
 
   @IsBooleanString()
   PHOENIX_CHAOS_ENABLED: string = 'false';
+
+  // TriuneConscience
+  @IsString()
+  @IsNotEmpty()
+  PHOENIX_AXIOMS_PATH: string = './axioms.json';
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  PHOENIX_AXIOMS_WATCH_INTERVAL_MS: number = 1000;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
+  PHOENIX_CONSCIENCE_MAX_INPUT_BYTES: number = 64 * 1024;
+
+  // Kernel (component supervision)
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  PHOENIX_COMPONENT_TIMEOUT_MS: number = 5000;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  PHOENIX_COMPONENT_START_TIMEOUT_MS: number = 30_000;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  PHOENIX_RESTART_INTENSITY: number = 5;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1000)
+  @Max(24 * 3_600_000)
+  PHOENIX_RESTART_WINDOW_MS: number = 60_000;
+
+  @Matches(CRITICAL_COMPONENTS, {
+    message: `PHOENIX_CRITICAL_COMPONENTS must be none or a comma-separated list of ${COMPONENT_NAMES.join(', ')}`,
+  })
+  PHOENIX_CRITICAL_COMPONENTS: string = 'memory,conscience';
+
+  // Health probes
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  PHOENIX_HEALTH_CACHE_TTL_MS: number = 100;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  PHOENIX_HEALTH_INDICATOR_TIMEOUT_MS: number = 500;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  PHOENIX_HEALTH_TIMEOUT_MS: number = 1000;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  PHOENIX_HEALTH_MIN_FREE_DISK_BYTES: number = 100 * 1024 * 1024;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.01)
+  @Max(1)
+  PHOENIX_HEALTH_MAX_HEAP_RATIO: number = 0.9;
+
+  // Maintenance jobs (cron expressions are checked in loadConfig)
+  @IsString()
+  PHOENIX_MAINTENANCE_COMPACTION_CRON: string = '*/5 * * * *';
+
+  @IsBooleanString()
+  PHOENIX_MAINTENANCE_COMPACTION_ENABLED: string = 'true';
+
+  @IsString()
+  PHOENIX_MAINTENANCE_CLEANUP_CRON: string = '*/5 * * * *';
+
+  @IsBooleanString()
+  PHOENIX_MAINTENANCE_CLEANUP_ENABLED: string = 'true';
+
+  @IsString()
+  PHOENIX_MAINTENANCE_INTEGRITY_CRON: string = '0 * * * *';
+
+  @IsBooleanString()
+  PHOENIX_MAINTENANCE_INTEGRITY_ENABLED: string = 'true';
+
+  @IsString()
+  PHOENIX_MAINTENANCE_BACKUP_CRON: string = '30 * * * *';
+
+  @IsBooleanString()
+  PHOENIX_MAINTENANCE_BACKUP_ENABLED: string = 'true';
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1000)
+  @Max(24 * 3_600_000)
+  PHOENIX_MAINTENANCE_TIMEOUT_MS: number = 15 * 60_000;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PHOENIX_BACKUP_KEEP: number = 7;
+
+  // World model
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  PHOENIX_WORLD_MAX_FACTS: number = 1000;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  PHOENIX_WORLD_BATCH_LEAVES: number = 500;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  PHOENIX_WORLD_CATCHUP_INTERVAL_MS: number = 1000;
 }
 
 export interface AppConfig {
@@ -150,7 +287,43 @@ export interface AppConfig {
     signingKeyPath?: string;
   };
   chaosEnabled: boolean;
+  conscience: {
+    axiomsPath: string;
+    /** 0: the axioms file is not watched (reload through the admin API only). */
+    watchIntervalMs: number;
+    maxInputBytes: number;
+  };
+  kernel: {
+    componentTimeoutMs: number;
+    startTimeoutMs: number;
+    restartIntensity: number;
+    restartWindowMs: number;
+    criticalComponents: ComponentName[];
+  };
+  health: {
+    cacheTtlMs: number;
+    indicatorTimeoutMs: number;
+    timeoutMs: number;
+    minFreeDiskBytes: number;
+    maxHeapRatio: number;
+  };
+  maintenance: {
+    jobs: Record<MaintenanceJobName, { enabled: boolean; cron: string }>;
+    timeoutMs: number;
+    backupKeep: number;
+  };
+  world: {
+    /** Most facts one observation may carry through the observations route. */
+    maxFacts: number;
+    /** Most leaves the projection reads per batch. */
+    batchLeaves: number;
+    /** How often the projection looks for leaves it was not told about. */
+    catchUpIntervalMs: number;
+  };
 }
+
+export const MAINTENANCE_JOB_NAMES = ['compaction', 'cleanup', 'integrity', 'backup'] as const;
+export type MaintenanceJobName = (typeof MAINTENANCE_JOB_NAMES)[number];
 
 /** Thrown when the environment is invalid; its message names every bad key. */
 export class ConfigError extends Error {
@@ -178,6 +351,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     parseDuration(env.PHOENIX_MEMORY_HALF_LIFE) <= 0
   ) {
     problems.push('PHOENIX_MEMORY_HALF_LIFE must be longer than zero');
+  }
+  for (const job of MAINTENANCE_JOB_NAMES) {
+    const key = `PHOENIX_MAINTENANCE_${upper(job)}_CRON` as const;
+    const { valid, error } = validateCronExpression(env[key]);
+    if (!valid) {
+      problems.push(`${key} must be a cron expression (${error?.message ?? 'invalid'})`);
+    }
+  }
+  if (env.PHOENIX_HEALTH_INDICATOR_TIMEOUT_MS > env.PHOENIX_HEALTH_TIMEOUT_MS) {
+    problems.push('PHOENIX_HEALTH_INDICATOR_TIMEOUT_MS must not exceed PHOENIX_HEALTH_TIMEOUT_MS');
   }
   if (problems.length > 0) {
     throw new ConfigError(problems);
@@ -210,5 +393,49 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       signingKeyPath: env.PHOENIX_LOG_SIGNING_KEY_PATH,
     },
     chaosEnabled: env.PHOENIX_CHAOS_ENABLED === 'true',
+    conscience: {
+      axiomsPath: env.PHOENIX_AXIOMS_PATH,
+      watchIntervalMs: env.PHOENIX_AXIOMS_WATCH_INTERVAL_MS,
+      maxInputBytes: env.PHOENIX_CONSCIENCE_MAX_INPUT_BYTES,
+    },
+    kernel: {
+      componentTimeoutMs: env.PHOENIX_COMPONENT_TIMEOUT_MS,
+      startTimeoutMs: env.PHOENIX_COMPONENT_START_TIMEOUT_MS,
+      restartIntensity: env.PHOENIX_RESTART_INTENSITY,
+      restartWindowMs: env.PHOENIX_RESTART_WINDOW_MS,
+      criticalComponents:
+        env.PHOENIX_CRITICAL_COMPONENTS === 'none'
+          ? []
+          : (env.PHOENIX_CRITICAL_COMPONENTS.split(',') as ComponentName[]),
+    },
+    health: {
+      cacheTtlMs: env.PHOENIX_HEALTH_CACHE_TTL_MS,
+      indicatorTimeoutMs: env.PHOENIX_HEALTH_INDICATOR_TIMEOUT_MS,
+      timeoutMs: env.PHOENIX_HEALTH_TIMEOUT_MS,
+      minFreeDiskBytes: env.PHOENIX_HEALTH_MIN_FREE_DISK_BYTES,
+      maxHeapRatio: env.PHOENIX_HEALTH_MAX_HEAP_RATIO,
+    },
+    maintenance: {
+      jobs: Object.fromEntries(
+        MAINTENANCE_JOB_NAMES.map((job) => {
+          const prefix = `PHOENIX_MAINTENANCE_${upper(job)}` as const;
+          return [
+            job,
+            { enabled: env[`${prefix}_ENABLED`] === 'true', cron: env[`${prefix}_CRON`] },
+          ];
+        }),
+      ) as AppConfig['maintenance']['jobs'],
+      timeoutMs: env.PHOENIX_MAINTENANCE_TIMEOUT_MS,
+      backupKeep: env.PHOENIX_BACKUP_KEEP,
+    },
+    world: {
+      maxFacts: env.PHOENIX_WORLD_MAX_FACTS,
+      batchLeaves: env.PHOENIX_WORLD_BATCH_LEAVES,
+      catchUpIntervalMs: env.PHOENIX_WORLD_CATCHUP_INTERVAL_MS,
+    },
   };
+}
+
+function upper<T extends string>(text: T): Uppercase<T> {
+  return text.toUpperCase() as Uppercase<T>;
 }

@@ -1,5 +1,6 @@
 import type { MixedList } from 'typeorm';
+import { MEMORY_ENTITIES } from '../modules/memory/entities';
 
 /** Every entity of every module, listed once for the app and the migration CLI. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
-export const ENTITIES: MixedList<Function> = [];
+export const ENTITIES: MixedList<Function> = [...MEMORY_ENTITIES];

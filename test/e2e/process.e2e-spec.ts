@@ -115,7 +115,7 @@ describe('The built server as a process (e2e)', () => {
       await new Promise<void>((ok) => socket.connect(port, '127.0.0.1', ok));
       const body = JSON.stringify({ content: { note: 'in flight' } });
       socket.write(
-        `POST /api/v1/in-flight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+        `POST /api/v1/memories HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
           `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
       );
       await new Promise((r) => setTimeout(r, 100));
@@ -124,11 +124,23 @@ describe('The built server as a process (e2e)', () => {
       socket.end(body.slice(10));
       const text = await response;
       // Answered by the route, not refused by the shutdown (which would be a 503).
-      expect(text).toMatch(/^HTTP\/1\.1 404 /);
-      expect(text).toContain('"code":"route_not_found"');
+      expect(text).toMatch(/^HTTP\/1\.1 201 /);
+      const stored = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { id: string };
       expect(text).toMatch(/x-request-id: /i);
       const { code } = await exit;
       expect(code).toBe(0);
+
+      // The acknowledged write is there after a restart on the same data directory.
+      const again = run({ PHOENIX_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
+      try {
+        await waitForServer(port, 5000);
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/memories/${stored.id}`);
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { content: unknown }).content).toEqual({ note: 'in flight' });
+      } finally {
+        again.child.kill('SIGTERM');
+        await again.exit;
+      }
     } finally {
       child.kill('SIGKILL');
     }

@@ -1,6 +1,6 @@
+import { loadConfig } from '../../config/environment';
 import {
   DAY_MS,
-  PLASTICITY_DEFAULTS,
   PlasticState,
   clampStrength,
   currentStrength,
@@ -132,7 +132,7 @@ describe(fadesAt.name, () => {
   });
 
   it('should use the default parameters sensibly', () => {
-    const { halfLifeMs, forgetBelow } = PLASTICITY_DEFAULTS;
+    const { halfLifeMs, forgetBelow } = loadConfig({}).memory;
     // Full importance fades below 0.05 after log2(20) ≈ 4.32 half-lives ≈ 30.3 days.
     const at = fadesAt(memory(1), halfLifeMs, forgetBelow)!.getTime();
     expect((at - t0) / DAY_MS).toBeCloseTo(7 * Math.log2(20), 6);
@@ -171,14 +171,5 @@ describe('strength helpers', () => {
     expect(initialStrength(0.7)).toBe(0.7);
     expect(initialStrength(3)).toBe(1);
     expect(clampStrength(NaN)).toBe(0);
-  });
-
-  it('should expose the documented defaults', () => {
-    expect(PLASTICITY_DEFAULTS).toEqual({
-      halfLifeMs: 7 * DAY_MS,
-      reinforceAlpha: 0.2,
-      forgetBelow: 0.05,
-      retainedKinds: ['decision'],
-    });
   });
 });

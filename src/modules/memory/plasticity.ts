@@ -6,16 +6,6 @@
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-const RETAINED_KINDS: readonly string[] = Object.freeze(['decision']);
-
-/** Defaults of PHOENIX_MEMORY_HALF_LIFE, _REINFORCE_ALPHA, _FORGET_BELOW and retained kinds. */
-export const PLASTICITY_DEFAULTS = Object.freeze({
-  halfLifeMs: 7 * DAY_MS,
-  reinforceAlpha: 0.2,
-  forgetBelow: 0.05,
-  retainedKinds: RETAINED_KINDS,
-});
-
 export interface PlasticState {
   /** Strength at `reinforcedAt`, in [0, 1]. */
   strength: number;

@@ -1,3 +1,4 @@
+import type { ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,13 +9,15 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../../src/app.module';
 import { AppConfig, loadConfig } from '../../../src/config/environment';
-import { configureApp, createAdapter } from '../../../src/configure-app';
+import { configureApp, createAdapter, NEST_APP_OPTIONS } from '../../../src/configure-app';
 import { createSchema, DbKind, dropSchema, postgresUrl } from './databases';
 
 export interface TestAppOptions {
   db?: DbKind;
   /** Extra environment, as an operator would set it. */
   env?: Record<string, string>;
+  /** Extra modules next to AppModule (e.g. a test-only component defined in a spec). */
+  imports?: ModuleMetadata['imports'];
 }
 
 /**
@@ -31,13 +34,14 @@ export class TestApp {
     readonly dataDir: string,
     readonly schema: string | undefined,
     private readonly env: Record<string, string>,
+    private readonly imports: NonNullable<ModuleMetadata['imports']> = [],
   ) {}
 
   static async create(options: TestAppOptions = {}): Promise<TestApp> {
     const db = options.db ?? 'sqlite';
     const dataDir = mkdtempSync(join(tmpdir(), 'phoenix-e2e-'));
     const schema = db === 'postgres' ? await createSchema() : undefined;
-    const testApp = new TestApp(db, dataDir, schema, options.env ?? {});
+    const testApp = new TestApp(db, dataDir, schema, options.env ?? {}, options.imports);
     await testApp.start();
     return testApp;
   }
@@ -65,15 +69,26 @@ export class TestApp {
       ...extraEnv,
     });
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(this.config)],
+      imports: [AppModule.forRoot(this.config), ...this.imports],
     }).compile();
-    this.app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(this.config), {
-      bufferLogs: true,
-    });
+    this.app = moduleRef.createNestApplication<NestFastifyApplication>(
+      createAdapter(this.config),
+      NEST_APP_OPTIONS,
+    );
     configureApp(this.app, this.config);
     await this.app.init();
     await this.app.getHttpAdapter().getInstance().ready();
     this.http = request(this.app.getHttpServer());
+  }
+
+  /** Listens on an ephemeral port of 127.0.0.1 (for clients outside supertest); returns the base URL. */
+  async listen(): Promise<string> {
+    await this.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = this.app.getHttpServer().address();
+    if (!address || typeof address === 'string') {
+      throw new Error('the test app is not listening on a TCP port');
+    }
+    return `http://127.0.0.1:${address.port}`;
   }
 
   async stop(): Promise<void> {
