@@ -3,8 +3,13 @@ import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/environment';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
 import { KernelModule } from './kernel';
+import { MetricsModule } from './metrics/metrics.module';
+import { ConscienceModule } from './modules/conscience/conscience.module';
+import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { MemoryModule } from './modules/memory/memory.module';
+import { WorldModelModule } from './modules/world-model/world-model.module';
 
 @Module({})
 export class AppModule {
@@ -17,7 +22,12 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         KernelModule,
+        MetricsModule,
+        HealthModule,
         MemoryModule,
+        WorldModelModule,
+        ConscienceModule,
+        MaintenanceModule,
       ],
     };
   }

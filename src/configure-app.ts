@@ -7,6 +7,8 @@ import { ProblemDto } from './common/errors/problem.dto';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
+import { installProbeFastPath, probeServerFactory } from './health/probe-fast-path';
+import { registerHttpMetrics } from './metrics/http-metrics';
 
 /** The Fastify adapter with the server-level settings main.ts and the e2e harness share. */
 export function createAdapter(config: AppConfig): FastifyAdapter {
@@ -18,6 +20,8 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
     // Behind a Kubernetes Service the client address is the proxy's; keep it simple and explicit.
     trustProxy: false,
     return503OnClosing: true,
+    // Cached probe answers skip the request pipeline (src/health/probe-fast-path.ts).
+    serverFactory: probeServerFactory(),
   });
 }
 
@@ -28,6 +32,9 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
  */
 export const NEST_APP_OPTIONS = {
   bufferLogs: true,
+  // Nest's own flag (the adapter option above is Fastify's, which acts only once the server
+  // closes): new requests get 503 from the first moment of shutdown, while hooks still run.
+  return503OnClosing: true,
   bodyParser: false,
   abortOnError: false,
 } as const;
@@ -61,6 +68,8 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
     }
     done();
   });
+  registerHttpMetrics(app);
+  installProbeFastPath(app);
   setUpSwagger(app, config);
 }
 

@@ -2,6 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Controller, Get, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ComponentRegistry, ComponentRoute, SupervisedComponent } from '../../src/kernel';
+import { WorldModelModule } from '../../src/modules/world-model/world-model.module';
 import { describeEachDatabase } from './utils/databases';
 import { TestApp } from './utils/test-app';
 
@@ -49,7 +50,7 @@ describeEachDatabase('Admin API (e2e)', (db) => {
       t = await TestApp.create({
         db,
         env: { PHOENIX_CHAOS_ENABLED: 'true' },
-        imports: [TestComponentsModule],
+        replace: [[WorldModelModule, TestComponentsModule]],
       });
     });
 
@@ -89,7 +90,7 @@ describeEachDatabase('Admin API (e2e)', (db) => {
       t = await TestApp.create({
         db,
         env: { PHOENIX_ADMIN_TOKEN: TOKEN },
-        imports: [TestComponentsModule],
+        replace: [[WorldModelModule, TestComponentsModule]],
       });
     });
 
@@ -212,7 +213,7 @@ describeEachDatabase('Admin API (e2e)', (db) => {
       t = await TestApp.create({
         db,
         env: { PHOENIX_ADMIN_TOKEN: TOKEN, PHOENIX_CHAOS_ENABLED: 'true' },
-        imports: [TestComponentsModule],
+        replace: [[WorldModelModule, TestComponentsModule]],
       });
     });
 

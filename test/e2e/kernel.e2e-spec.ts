@@ -20,6 +20,7 @@ import {
   currentComponentContext,
   SupervisedComponent,
 } from '../../src/kernel';
+import { WorldModelModule } from '../../src/modules/world-model/world-model.module';
 import { describeEachDatabase, dropSchema } from './utils/databases';
 import { TestApp } from './utils/test-app';
 
@@ -29,9 +30,9 @@ const AUTH = { authorization: `Bearer ${TOKEN}` };
 const TIMEOUT_MS = 400;
 
 /**
- * A well-behaved component whose start and background work the tests can break. It takes the
- * name of the world model, the one component not built yet; the real memory component (in
- * AppModule) is the neighbour that must keep serving. Switch to the real world model when it lands.
+ * A well-behaved component whose start and background work the tests can break. It stands in
+ * for the world model (TestApp swaps WorldModelModule for TestComponentsModule); the real
+ * memory component is the neighbour that must keep serving.
  */
 @Injectable()
 class TestComponent implements SupervisedComponent, OnModuleInit {
@@ -148,7 +149,7 @@ describeEachDatabase('Kernel (e2e)', (db) => {
         PHOENIX_COMPONENT_TIMEOUT_MS: String(TIMEOUT_MS),
         PHOENIX_RESTART_INTENSITY: '2',
       },
-      imports: [TestComponentsModule],
+      replace: [[WorldModelModule, TestComponentsModule]],
     });
     subject = t.app.get(TestComponent);
     registry = t.app.get(ComponentRegistry);
@@ -352,7 +353,7 @@ describeEachDatabase('Kernel (e2e)', (db) => {
 
   describe('shutdown', () => {
     it('should answer requests in flight before it stops the components', async () => {
-      const app = await TestApp.create({ db, imports: [TestComponentsModule] });
+      const app = await TestApp.create({ db, replace: [[WorldModelModule, TestComponentsModule]] });
       try {
         const base = new URL(await app.listen());
         // A request whose body is still arriving when shutdown begins, and a slow call.

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { verifyMemory } from '../../src/modules/memory/cli/verify';
 import { MemoryMaintenanceService } from '../../src/modules/memory/memory-maintenance.service';
+import { MemoryService } from '../../src/modules/memory/memory.service';
 import { describeEachDatabase } from './utils/databases';
 import {
   assertConsistency,
@@ -316,7 +317,13 @@ describeEachDatabase('Memory log: proofs, heads, integrity (e2e)', (db) => {
     const faded = await store('weak', { importance: 0.01 });
     const expiring = await store('brief', { ttlSeconds: 1 });
     const pinned = await store('keep me', { importance: 0.01, pinned: true });
-    const decision = await store({ verdict: 'allow' }, { kind: 'decision', importance: 0.01 });
+    // Decisions are written by the conscience only (the kind is reserved on the API).
+    const decision = await t.app
+      .get(MemoryService)
+      .store(
+        { content: { verdict: 'allow' }, kind: 'decision', importance: 0.01 },
+        { reservedKind: true },
+      );
     const strong = await store('strong', { importance: 1 });
     const maintenance = t.app.get(MemoryMaintenanceService);
     const report = await maintenance.forgetExpiredAndFaded(Date.now() + 2000);

@@ -80,6 +80,7 @@ describeEachDatabase('Memories (e2e)', (db) => {
       [{ pinned: 'yes', content: 1 }, 'pinned'],
       [{ content: 1, extra: true }, 'extra'],
       [{ kind: 'note' }, 'content'],
+      [{ kind: 'decision', content: { verdict: 'allow' } }, 'kind'],
     ])('should refuse %j naming %s, and store nothing', async (body, field) => {
       const [size, rows] = [await treeSize(), await rowCount('memories')];
       const res = await store(body).expect(400);

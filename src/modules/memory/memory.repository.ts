@@ -31,9 +31,16 @@ export interface LeafTagFilter {
   tag?: string;
   /** Only leaves below this index. */
   beforeLeafIndex?: number;
-  /** Only memories created at or after this time (epoch ms). */
-  since?: number;
   limit: number;
+}
+
+export interface LeafTagRow {
+  id: string;
+  leafIndex: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** JSON array, as stored. */
+  tags: string;
 }
 
 export interface StrengthUpdate {
@@ -129,31 +136,38 @@ export class MemoryRepository {
   }
 
   /**
-   * Leaf fields of the newest memories of a kind, forgotten ones included, content not read.
-   * With a tag, the tag index drives the query (newest first by leaf index); without, the
-   * creation-time index does (newest first by creation time).
+   * Leaf fields of the newest memories of a kind (by leaf index), forgotten ones included,
+   * content not read. An index range drives it: (tag, leaf index) with a tag, else (kind, leaf
+   * index). Raw rows: entity hydration would cost several times the query on this hot path.
    */
-  leafTags(filter: LeafTagFilter): Promise<MemoryEntity[]> {
+  async leafTags(filter: LeafTagFilter): Promise<LeafTagRow[]> {
     const qb = this.memories
       .createQueryBuilder('m')
-      .select(['m.id', 'm.leafIndex', 'm.createdAt', 'm.tags'])
+      .select('m.id', 'id')
+      .addSelect('m.leafIndex', 'leafIndex')
+      .addSelect('m.createdAt', 'createdAt')
+      .addSelect('m.tags', 'tags')
       .where('m.kind = :kind', { kind: filter.kind });
+    let leafIndex = 'm.leafIndex';
     if (filter.tag !== undefined) {
       qb.innerJoin(MemoryTagEntity, 't', 't.memoryId = m.id AND t.tag = :tag', { tag: filter.tag });
-      if (filter.beforeLeafIndex !== undefined) {
-        qb.andWhere('t.leafIndex < :before', { before: filter.beforeLeafIndex });
-      }
-      qb.orderBy('t.leafIndex', 'DESC');
-    } else {
-      if (filter.beforeLeafIndex !== undefined) {
-        qb.andWhere('m.leafIndex < :before', { before: filter.beforeLeafIndex });
-      }
-      qb.orderBy('m.createdAt', 'DESC').addOrderBy('m.leafIndex', 'DESC');
+      leafIndex = 't.leafIndex';
     }
-    if (filter.since !== undefined) {
-      qb.andWhere('m.createdAt >= :since', { since: filter.since });
+    if (filter.beforeLeafIndex !== undefined) {
+      qb.andWhere(`${leafIndex} < :before`, { before: filter.beforeLeafIndex });
     }
-    return qb.limit(filter.limit).getMany();
+    const rows = await qb.orderBy(leafIndex, 'DESC').limit(filter.limit).getRawMany<{
+      id: string;
+      leafIndex: number | string;
+      createdAt: number | string;
+      tags: string;
+    }>();
+    // PostgreSQL returns BIGINT as a string.
+    return rows.map((r) => ({
+      ...r,
+      leafIndex: Number(r.leafIndex),
+      createdAt: Number(r.createdAt),
+    }));
   }
 
   /** Optimistic: applies only if nobody reinforced the memory since it was read. */
@@ -201,6 +215,16 @@ export class MemoryRepository {
       qb.andWhere('m.kind NOT IN (:...retained)', { retained: retainedKinds });
     }
     return qb.orderBy('m.leafIndex', 'ASC').take(limit).getMany();
+  }
+
+  /** The tree size alone, as one cheap read (logState() hydrates an entity). */
+  async treeSize(): Promise<number> {
+    const row = await this.state
+      .createQueryBuilder('s')
+      .select('s.treeSize', 'treeSize')
+      .where('s.id = 1')
+      .getRawOne<{ treeSize: number | string }>();
+    return Number(row?.treeSize ?? 0);
   }
 
   async logState(): Promise<{ treeSize: number; rootHash: string }> {

@@ -24,6 +24,8 @@ import { type LeafTagFilter, MemoryRepository } from './memory.repository';
 import { currentStrength, fadesAt, initialStrength, reinforce } from './plasticity';
 
 const DEFAULT_LIMIT = 50;
+/** Kinds only the service itself writes (the conscience's decision log). */
+export const RESERVED_KINDS: readonly string[] = ['decision'];
 const REINFORCE_ATTEMPTS = 20;
 
 /** A leaf as projections read it. */
@@ -55,7 +57,20 @@ export class MemoryService {
     private readonly events: EventEmitter2,
   ) {}
 
-  async store(input: StoreMemoryDto): Promise<StoredMemoryDto> {
+  /**
+   * Appends a memory. Reserved kinds (the conscience's `decision`) are refused unless the
+   * caller is the module that owns them, so no API client can forge entries of its audit trail.
+   */
+  async store(
+    input: StoreMemoryDto,
+    options: { reservedKind?: boolean } = {},
+  ): Promise<StoredMemoryDto> {
+    if (!options.reservedKind && input.kind !== undefined && RESERVED_KINDS.includes(input.kind)) {
+      throw new InvalidMemoryInputError(
+        'kind',
+        `kind '${input.kind}' is reserved for the service's own records`,
+      );
+    }
     const pending = this.prepare(input);
     const { appended, treeSize, rootHash } = await this.component.appendQueue().append(pending);
     return {
@@ -201,7 +216,7 @@ export class MemoryService {
 
   /** The number of leaves in the log. */
   async treeSize(): Promise<number> {
-    return (await this.repository.logState()).treeSize;
+    return this.repository.treeSize();
   }
 
   /** A memory without recalling it (no reinforcement), or null; forgotten ones included. */

@@ -1,6 +1,7 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import type { ModuleDefinition } from '@nestjs/core/internal';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,13 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Extra modules next to AppModule (e.g. a test-only component defined in a spec). */
   imports?: ModuleMetadata['imports'];
+  /**
+   * Modules of AppModule to swap for test doubles, e.g. a component whose start and background
+   * work a test must be able to break: `[[WorldModelModule, FakeWorldModule]]`.
+   */
+  replace?: Array<[ModuleDefinition, ModuleDefinition]>;
+  /** PostgreSQL: run on this other app's schema, as a second replica would (it drops the schema). */
+  shareSchemaWith?: TestApp;
 }
 
 /**
@@ -34,14 +42,23 @@ export class TestApp {
     readonly dataDir: string,
     readonly schema: string | undefined,
     private readonly env: Record<string, string>,
-    private readonly imports: NonNullable<ModuleMetadata['imports']> = [],
+    private readonly modules: Pick<TestAppOptions, 'imports' | 'replace'>,
+    private readonly ownsSchema = true,
   ) {}
 
   static async create(options: TestAppOptions = {}): Promise<TestApp> {
     const db = options.db ?? 'sqlite';
     const dataDir = mkdtempSync(join(tmpdir(), 'phoenix-e2e-'));
-    const schema = db === 'postgres' ? await createSchema() : undefined;
-    const testApp = new TestApp(db, dataDir, schema, options.env ?? {}, options.imports);
+    const shared = options.shareSchemaWith?.schema;
+    const schema = db === 'postgres' ? (shared ?? (await createSchema())) : undefined;
+    const testApp = new TestApp(
+      db,
+      dataDir,
+      schema,
+      options.env ?? {},
+      { imports: options.imports, replace: options.replace },
+      shared === undefined,
+    );
     await testApp.start();
     return testApp;
   }
@@ -68,9 +85,13 @@ export class TestApp {
       ...this.env,
       ...extraEnv,
     });
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(this.config), ...this.imports],
-    }).compile();
+    let builder = Test.createTestingModule({
+      imports: [AppModule.forRoot(this.config), ...(this.modules.imports ?? [])],
+    });
+    for (const [original, double] of this.modules.replace ?? []) {
+      builder = builder.overrideModule(original).useModule(double);
+    }
+    const moduleRef = await builder.compile();
     this.app = moduleRef.createNestApplication<NestFastifyApplication>(
       createAdapter(this.config),
       NEST_APP_OPTIONS,
@@ -106,7 +127,7 @@ export class TestApp {
       await this.stop();
     } finally {
       rmSync(this.dataDir, { recursive: true, force: true });
-      if (this.schema) {
+      if (this.schema && this.ownsSchema) {
         await dropSchema(this.schema);
       }
     }

@@ -1,0 +1,91 @@
+import type { HealthIndicatorResult } from '@nestjs/terminus';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProbeIndicator, runProbe } from './probe-runner';
+
+const TIMEOUTS = { indicatorTimeoutMs: 50, timeoutMs: 100 };
+
+function indicator(
+  key: string,
+  check: (signal: AbortSignal) => Promise<HealthIndicatorResult> | HealthIndicatorResult,
+): ProbeIndicator {
+  return { key, check };
+}
+
+const up = (key: string) => indicator(key, () => ({ [key]: { status: 'up' } }));
+
+describe(runProbe.name, () => {
+  it('should be ok when every indicator is up, with each one in info and details', async () => {
+    const result = await runProbe([up('a'), up('b')], TIMEOUTS);
+    expect(result).toEqual({
+      status: 'ok',
+      info: {
+        a: { status: 'up', durationMs: expect.any(Number) },
+        b: { status: 'up', durationMs: expect.any(Number) },
+      },
+      error: {},
+      details: {
+        a: { status: 'up', durationMs: expect.any(Number) },
+        b: { status: 'up', durationMs: expect.any(Number) },
+      },
+    });
+  });
+
+  it('should be degraded, not an error, when one indicator is degraded', async () => {
+    const degraded = indicator('c', () => ({ c: { status: 'degraded', message: 'slow' } }));
+    const result = await runProbe([up('a'), degraded], TIMEOUTS);
+    expect(result.status).toBe('degraded');
+    expect(result.info?.c).toMatchObject({ status: 'degraded', message: 'slow' });
+    expect(result.error).toEqual({});
+  });
+
+  it('should be an error when one indicator is down, a throw counting as down', async () => {
+    const broken = indicator('db', () => Promise.reject(new Error('connection refused')));
+    const result = await runProbe([up('a'), broken], TIMEOUTS);
+    expect(result.status).toBe('error');
+    expect(result.error).toEqual({
+      db: { status: 'down', message: 'connection refused', durationMs: expect.any(Number) },
+    });
+    expect(result.info?.a?.status).toBe('up');
+  });
+
+  it('should report a hung indicator down after its own timeout and abort its signal', async () => {
+    let aborted = false;
+    const hung = indicator('hung', (signal) => {
+      signal.addEventListener('abort', () => (aborted = true));
+      return new Promise(() => undefined);
+    });
+    const started = performance.now();
+    const result = await runProbe([hung, up('a')], TIMEOUTS);
+    expect(performance.now() - started).toBeLessThan(95);
+    expect(result.error?.hung).toMatchObject({
+      status: 'down',
+      message: 'timeout of 50ms exceeded',
+    });
+    expect(aborted).toBe(true);
+  });
+
+  it('should answer by the overall timeout whatever the indicators do', async () => {
+    const slow = indicator('slow', async () => {
+      await sleep(500);
+      return { slow: { status: 'up' } };
+    });
+    const started = performance.now();
+    const result = await runProbe([slow, up('a')], { indicatorTimeoutMs: 1000, timeoutMs: 60 });
+    expect(performance.now() - started).toBeLessThan(400);
+    expect(result.status).toBe('error');
+    expect(result.error?.slow).toEqual({
+      status: 'down',
+      message: 'probe timeout of 60ms exceeded',
+    });
+    expect(result.info?.a?.status).toBe('up');
+  });
+
+  it('should report an indicator that answers for another key as down', async () => {
+    const wrong = indicator('mine', () => ({ other: { status: 'up' } }));
+    const result = await runProbe([wrong], TIMEOUTS);
+    expect(result.error?.mine).toMatchObject({
+      status: 'down',
+      message: 'indicator returned no result for mine',
+    });
+  });
+});

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FileWatcher } from './file-watcher';
+
+const INTERVAL_MS = 20;
+const DEBOUNCE_MS = 60;
+
+async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      throw new Error('timed out');
+    }
+    await sleep(10);
+  }
+}
+
+describe(FileWatcher.name, () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'phoenix-watch-'));
+    file = join(dir, 'axioms.json');
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should call back once for a burst of writes, after the file has been quiet', async () => {
+    writeFileSync(file, '1');
+    const calls: number[] = [];
+    const watcher = new FileWatcher(file, INTERVAL_MS, DEBOUNCE_MS, () => calls.push(Date.now()));
+    watcher.start();
+    try {
+      await sleep(INTERVAL_MS * 3);
+      writeFileSync(file, '22');
+      await sleep(INTERVAL_MS * 2);
+      writeFileSync(file, '333');
+      await until(() => calls.length > 0);
+      await sleep(DEBOUNCE_MS * 3);
+      expect(calls).toHaveLength(1);
+    } finally {
+      watcher.close();
+    }
+  });
+
+  it('should notice a file that appears after it started', async () => {
+    let calls = 0;
+    const watcher = new FileWatcher(file, INTERVAL_MS, DEBOUNCE_MS, () => (calls += 1));
+    watcher.start();
+    try {
+      await sleep(INTERVAL_MS * 3);
+      writeFileSync(file, '{}');
+      await until(() => calls === 1);
+    } finally {
+      watcher.close();
+    }
+  });
+
+  it('should not call back once closed, neither for a pending change nor a later one', async () => {
+    writeFileSync(file, '1');
+    let calls = 0;
+    const watcher = new FileWatcher(file, INTERVAL_MS, DEBOUNCE_MS, () => (calls += 1));
+    watcher.start();
+    await sleep(INTERVAL_MS * 3);
+    writeFileSync(file, '22');
+    await sleep(INTERVAL_MS * 2); // seen, debounce pending
+    watcher.close();
+    watcher.close();
+    writeFileSync(file, '333');
+    await sleep(DEBOUNCE_MS + INTERVAL_MS * 5);
+    expect(calls).toBe(0);
+  });
+});

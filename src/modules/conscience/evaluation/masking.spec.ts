@@ -1,0 +1,55 @@
+import { applyMask, MASKED, parsePointer } from './masking';
+
+describe(applyMask.name, () => {
+  const input = () => ({
+    action: { type: 'send', payload: { password: 'hunter2', to: 'a@b.c' }, 'a/b': 1, 'm~n': 2 },
+    context: {
+      user: { email: 'x@y.z', name: 'X' },
+      services: { crm: { token: 't1', url: 'u' }, mail: { token: 't2' } },
+      list: [{ secret: 1 }, { secret: 2, keep: true }],
+    },
+  });
+
+  it('should replace the values at the pointers and leave the input untouched', () => {
+    const original = input();
+    const masked = applyMask(original, ['/action/payload/password', '/context/user/email']);
+    expect(masked.action.payload).toEqual({ password: MASKED, to: 'a@b.c' });
+    expect(masked.context.user).toEqual({ email: MASKED, name: 'X' });
+    expect(original).toEqual(input());
+  });
+
+  it('should mask every member matched by a * segment, in objects and arrays', () => {
+    const masked = applyMask(input(), ['/context/services/*/token', '/context/list/*/secret']);
+    expect(masked.context.services).toEqual({
+      crm: { token: MASKED, url: 'u' },
+      mail: { token: MASKED },
+    });
+    expect(masked.context.list).toEqual([{ secret: MASKED }, { secret: MASKED, keep: true }]);
+  });
+
+  it('should mask whole subtrees and array items by index', () => {
+    const masked = applyMask(input(), ['/context/user', '/context/list/1']);
+    expect(masked.context.user).toBe(MASKED);
+    expect(masked.context.list).toEqual([{ secret: 1 }, MASKED]);
+  });
+
+  it('should follow RFC 6901 escapes and ignore pointers that lead nowhere', () => {
+    const masked = applyMask(input(), ['/action/a~1b', '/action/m~0n', '/context/none/x', '/x']);
+    expect(masked.action).toMatchObject({ 'a/b': MASKED, 'm~n': MASKED });
+    expect(masked.context).toEqual(input().context);
+    expect(Object.keys(masked)).toEqual(['action', 'context']);
+  });
+
+  it('should not create members that were absent', () => {
+    const masked = applyMask({ action: { type: 't' }, context: {} }, ['/context/user/email']);
+    expect(masked).toEqual({ action: { type: 't' }, context: {} });
+  });
+});
+
+describe(parsePointer.name, () => {
+  it('should split and unescape, and refuse a pointer without a leading slash', () => {
+    expect(parsePointer('')).toEqual([]);
+    expect(parsePointer('/a~1b/~01/')).toEqual(['a/b', '~1', '']);
+    expect(() => parsePointer('a/b')).toThrow(SyntaxError);
+  });
+});
