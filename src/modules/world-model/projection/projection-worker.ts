@@ -56,7 +56,7 @@ export class ProjectionWorker {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private wakeOnNudge = true;
-  /** The last live unit applied leaves and reached the head of the log. */
+  /** The last live unit applied leaves and reached the head of the log (nothing waits). */
   private atHead = false;
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
@@ -132,7 +132,7 @@ export class ProjectionWorker {
       if (!this.running) {
         return;
       }
-      if (progressed && this.atHead) {
+      if (progressed && this.atHead && !this.job?.running) {
         await this.sleep(COALESCE_MS, false);
       } else if (progressed || this.dirty) {
         await yieldToLoop();
@@ -242,7 +242,7 @@ export class ProjectionWorker {
     const asked = this.readSize[which];
     const leaves = await this.options.readLeaves(from, from + asked);
     if (which === 'live') {
-      this.atHead = leaves.length < asked;
+      this.atHead = leaves.length > 0 && leaves.length < asked;
     }
     if (leaves.length === 0) {
       return { writes: NO_WRITES, result: false };
