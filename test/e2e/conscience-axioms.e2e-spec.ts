@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from './utils/eventually';
 import { describeEachDatabase } from './utils/databases';
 import { TestApp } from './utils/test-app';
 
@@ -15,20 +16,6 @@ const BENIGN = { type: 'read-report', target: 'report:1', impact: { harm: 0, ben
 function shippedWithVersion(version: string): string {
   const document = JSON.parse(readFileSync(SHIPPED, 'utf8')) as Record<string, unknown>;
   return JSON.stringify({ ...document, version }, null, 2);
-}
-
-async function eventually<T>(probe: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw error;
-      }
-      await sleep(25);
-    }
-  }
 }
 
 describeEachDatabase('Conscience axioms: degraded start and reload (e2e)', (db) => {

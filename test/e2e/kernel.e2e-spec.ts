@@ -21,6 +21,7 @@ import {
   SupervisedComponent,
 } from '../../src/kernel';
 import { WorldModelModule } from '../../src/modules/world-model/world-model.module';
+import { eventually as pollUntil } from './utils/eventually';
 import { describeEachDatabase, dropSchema } from './utils/databases';
 import { TestApp } from './utils/test-app';
 
@@ -107,19 +108,7 @@ class TestComponentController {
 class TestComponentsModule {}
 
 /** Polls `probe` until it stops throwing, for at most `timeoutMs`. */
-async function eventually<T>(probe: () => Promise<T>, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw error;
-      }
-      await sleep(25);
-    }
-  }
-}
+const eventually = <T>(probe: () => Promise<T>): Promise<T> => pollUntil(probe, 3000, 25);
 
 describeEachDatabase('Kernel (e2e)', (db) => {
   let t: TestApp;

@@ -1,27 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ComponentStatus } from '../../src/kernel';
 import { WorldModelComponent } from '../../src/modules/world-model/world-model.component';
+import { eventually } from './utils/eventually';
 import { describeEachDatabase } from './utils/databases';
 import { TestApp } from './utils/test-app';
 
 const TOKEN = 'world-e2e-admin-token-0123456789';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const INTERVAL_MS = 100;
-
-/** Polls `probe` until it stops throwing, for at most `timeoutMs`. */
-async function eventually<T>(probe: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw error;
-      }
-      await sleep(20);
-    }
-  }
-}
 
 describeEachDatabase('World model projection (e2e)', (db) => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually as pollUntil } from './utils/eventually';
 import { describeEachDatabase } from './utils/databases';
 import { TestApp } from './utils/test-app';
 
@@ -9,19 +9,7 @@ const T = Date.UTC(2026, 0, 1);
 const OBSERVATIONS = 100;
 const MIN_FACTS = 20;
 
-async function eventually<T>(probe: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw error;
-      }
-      await sleep(25);
-    }
-  }
-}
+const eventually = <T>(probe: () => Promise<T>): Promise<T> => pollUntil(probe, 20_000, 25);
 
 /** A claim drawn from small pools, so that histories are full of restatements and contradictions. */
 const factArb = fc
