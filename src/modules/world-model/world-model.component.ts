@@ -128,6 +128,11 @@ export class WorldModelComponent implements SupervisedComponent, OnModuleInit {
     return this.worker.paused ? 'paused' : 'running';
   }
 
+  /** Forgotten observations whose facts this process has yet to withdraw. */
+  pendingWithdrawals(): number {
+    return this.forgets.pending;
+  }
+
   stats(): ProjectionStats | null {
     return this.worker ? { ...this.worker.stats } : null;
   }

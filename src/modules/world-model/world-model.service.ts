@@ -161,6 +161,7 @@ export class WorldModelService {
       cursor: active.appliedThrough < 0 ? null : active.appliedThrough,
       treeSize: Math.max(treeSize, applied),
       lag: Math.max(0, treeSize - applied),
+      pendingWithdrawals: this.component.pendingWithdrawals(),
       skipped,
       generation: active.generation,
       projection: this.component.projectionState(),

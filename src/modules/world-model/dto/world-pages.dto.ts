@@ -106,6 +106,13 @@ export class CoherenceDto {
   @ApiProperty({ description: 'Leaves not yet applied: treeSize − (cursor + 1).' })
   lag!: number;
 
+  @ApiProperty({
+    description:
+      'Forgotten observations whose facts are still served: a forget is withdrawn from the ' +
+      'projection by its next unit, so this is 0 a few milliseconds after the DELETE.',
+  })
+  pendingWithdrawals!: number;
+
   @ApiProperty({ description: 'Malformed observations skipped.' })
   skipped!: number;
 

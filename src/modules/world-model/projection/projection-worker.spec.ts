@@ -172,9 +172,11 @@ describe(ProjectionWorker.name, () => {
     worker.nudge();
     await until(() => onFatal.mock.calls.length > 0);
     expect(forgets.size).toBe(1);
+    expect(forgets.pending).toBe(1);
     worker = new ProjectionWorker(options);
     worker.start();
-    await until(() => forgets.size === 0 && store.factsOf(1).length === 2);
+    await until(() => forgets.pending === 0);
+    expect(store.factsOf(1)).toHaveLength(2);
     expect(store.factsOf(1).map((f) => f.sourceLeaf)).toEqual([0, 2]);
   });
 

@@ -176,6 +176,7 @@ export class ProjectionWorker {
       this.options.forgets.giveBack(leaves);
       throw error;
     }
+    this.options.forgets.settle(leaves);
     return true;
   }
 
