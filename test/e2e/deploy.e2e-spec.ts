@@ -1,11 +1,13 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError, loadConfig } from '../../src/config/environment';
-import { describeEachDatabase } from './utils/databases';
+import { createSchema, describeEachDatabase, dropSchema, postgresUrl } from './utils/databases';
+import { eventually } from './utils/eventually';
 import { TestApp } from './utils/test-app';
 
 /**
@@ -192,6 +194,13 @@ function listenOn(server: Server): Promise<number> {
   );
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listenOn(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
@@ -204,10 +213,7 @@ describe('Dockerfile', () => {
   });
 
   it('should fail its HEALTHCHECK when nothing answers, or the answer is not 200', async () => {
-    const closed = createServer();
-    const port = await listenOn(closed);
-    await new Promise((resolve) => closed.close(resolve));
-    expect(await runHealthcheck(port)).toBe(1);
+    expect(await runHealthcheck(await freePort())).toBe(1);
 
     const failing = createServer((_req, res) => res.writeHead(503).end());
     try {
@@ -232,5 +238,100 @@ describeEachDatabase('Dockerfile HEALTHCHECK against the service', (db) => {
   it('should pass while the service serves /health/live', async () => {
     const url = new URL(await t.listen());
     expect(await runHealthcheck(Number(url.port))).toBe(0);
+  });
+});
+
+const MAIN = join(ROOT, 'dist', 'main.js');
+const IMAGE_USER = (() => {
+  const user = /^USER\s+(\d+):(\d+)/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+  return { uid: Number(user?.[1]), gid: Number(user?.[2]) };
+})();
+
+/** Why the service cannot be run as the image's user here, or null when it can. */
+function cannotRunAsImageUser(): string | null {
+  if (process.getuid?.() !== 0) {
+    return 'not root, so the service cannot be started as the image user';
+  }
+  const probe = spawnSync(
+    'setpriv',
+    [
+      `--reuid=${IMAGE_USER.uid}`,
+      `--regid=${IMAGE_USER.gid}`,
+      '--clear-groups',
+      process.execPath,
+      '-e',
+      `require('node:fs').accessSync(${JSON.stringify(MAIN)})`,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (probe.error || probe.status !== 0) {
+    return `uid ${IMAGE_USER.uid} cannot run ${MAIN} (setpriv missing or the checkout not readable by others)`;
+  }
+  return null;
+}
+const notAsImageUser = cannotRunAsImageUser();
+if (notAsImageUser) {
+  process.stderr.write(`[e2e] run-as-image-user test skipped: ${notAsImageUser}\n`);
+}
+
+describeEachDatabase('The service as the image user, writing only to its data directory', (db) => {
+  const maybe = notAsImageUser ? it.skip : it;
+
+  maybe('should start, store, answer ready and stop cleanly as uid 10001', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'phoenix-uid-'));
+    chownSync(dataDir, IMAGE_USER.uid, IMAGE_USER.gid);
+    const schema = db === 'postgres' ? await createSchema() : undefined;
+    const port = await freePort();
+    const child = spawn(
+      'setpriv',
+      [
+        `--reuid=${IMAGE_USER.uid}`,
+        `--regid=${IMAGE_USER.gid}`,
+        '--clear-groups',
+        process.execPath,
+        MAIN,
+      ],
+      {
+        // The checkout (the image's /app) is root's: the service can write only to dataDir.
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          PHOENIX_DATA_DIR: dataDir,
+          DB_TYPE: db,
+          ...(schema ? { DATABASE_URL: postgresUrl(), DATABASE_SCHEMA: schema } : {}),
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await eventually(async () => {
+        expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+      }, 30_000);
+      const stored = await fetch(`${base}/api/v1/memories`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ content: { written: 'as uid 10001' } }),
+      });
+      expect(stored.status).toBe(201);
+      const { id } = (await stored.json()) as { id: string };
+      expect((await fetch(`${base}/api/v1/memories/${id}`)).status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stderr).not.toMatch(/EACCES|EROFS|permission denied/i);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      if (schema) {
+        await dropSchema(schema);
+      }
+    }
   });
 });
