@@ -11,7 +11,7 @@
 import 'reflect-metadata';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -35,22 +35,36 @@ export interface AppendFigure {
   usPerMemory: number;
   /** CPU time of this process per memory; wall minus CPU is waiting, mostly checkpoint fsyncs. */
   cpuUsPerMemory: number;
+  /** Bytes this process wrote per memory (WAL frames and checkpoints), from /proc; NaN elsewhere. */
+  kibWrittenPerMemory: number;
 }
 
 interface Timing {
   wall: number;
   cpu: number;
+  kib: number;
 }
 
-/** Starts a clock; the returned function gives wall and CPU µs per item since then. */
+/** Bytes written through write(2) and friends by this process so far (Linux), else NaN. */
+function bytesWritten(): number {
+  if (!existsSync('/proc/self/io')) {
+    return NaN;
+  }
+  const match = /^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+  return match ? Number(match[1]) : NaN;
+}
+
+/** Starts a clock; the returned function gives wall and CPU µs and KiB written per item since then. */
 function stopwatch(): (items: number) => Timing {
   const t = performance.now();
   const c = process.cpuUsage();
+  const w = bytesWritten();
   return (items) => {
     const used = process.cpuUsage(c);
     return {
       wall: ((performance.now() - t) * 1000) / items,
       cpu: (used.user + used.system) / items,
+      kib: (bytesWritten() - w) / 1024 / items,
     };
   };
 }
@@ -99,13 +113,13 @@ function openApp(dir: string): Database.Database {
 async function best(
   reps: number,
   run: () => Promise<Timing> | Timing,
-): Promise<{ usPerMemory: number; cpuUsPerMemory: number }> {
-  let min: Timing = { wall: Infinity, cpu: Infinity };
+): Promise<{ usPerMemory: number; cpuUsPerMemory: number; kibWrittenPerMemory: number }> {
+  let min: Timing = { wall: Infinity, cpu: Infinity, kib: NaN };
   for (let i = 0; i < reps; i += 1) {
     const t = await run();
     min = t.wall < min.wall ? t : min;
   }
-  return { usPerMemory: min.wall, cpuUsPerMemory: min.cpu };
+  return { usPerMemory: min.wall, cpuUsPerMemory: min.cpu, kibWrittenPerMemory: min.kib };
 }
 
 export async function appendFigures(count = 10_000, reps = 3): Promise<AppendFigure[]> {
@@ -195,12 +209,14 @@ export function appendTable(figures: AppendFigure[]): string {
       'Batch',
       'Wall µs per memory (best of 3)',
       'CPU µs per memory',
+      'KiB written per memory',
     ],
     figures.map((f) => [
       f.label,
       String(f.batch),
       f.usPerMemory.toFixed(1),
       f.cpuUsPerMemory.toFixed(1),
+      Number.isNaN(f.kibWrittenPerMemory) ? '–' : f.kibWrittenPerMemory.toFixed(1),
     ]),
   );
 }

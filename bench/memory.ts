@@ -5,10 +5,9 @@
  *   npm run bench:memory                       # everything, 10^6 included (~4 min on 2 cores)
  *   npm run bench:memory -- --no-million       # skip the 10^6-leaf proof and start-up case
  *   npm run bench:memory -- --profile          # also diagnose: CPU profiles, prepares, append
- *   npm run bench:memory -- --what-if          # also an experiment: suggested fixes, in memory
  *
  * Options: --duration=S (measured seconds per case, default 5), --warmup=S (default 1),
- * --only=load|proof|profile|what-if, --profile, --what-if, --no-million, --json=FILE (write the
+ * --only=load|proof|profile, --profile, --no-million, --json=FILE (write the
  * results), --keep (keep the temp data directories), --retries=N (default 1: a run disturbed by
  * another process is repeated up to N times, see loadPolicy in bench/lib/memory-bench-util.ts). Needs `npm run build` first (the npm
  * script does it).
@@ -66,15 +65,14 @@ const HEAD = '/api/v1/log/head';
 interface Options {
   durationS: number;
   warmupS: number;
-  only: 'all' | 'load' | 'proof' | 'profile' | 'what-if';
-  whatIf: boolean;
+  only: 'all' | 'load' | 'proof' | 'profile';
   million: boolean;
   profile: boolean;
   json?: string;
   keep: boolean;
 }
 
-const ONLY: ReadonlyArray<Options['only']> = ['load', 'proof', 'profile', 'what-if'];
+const ONLY: ReadonlyArray<Options['only']> = ['load', 'proof', 'profile'];
 
 function parseArgs(argv: string[]): Options {
   const options: Options = {
@@ -83,7 +81,6 @@ function parseArgs(argv: string[]): Options {
     only: 'all',
     million: true,
     profile: false,
-    whatIf: false,
     keep: false,
   };
   for (const arg of argv) {
@@ -95,13 +92,10 @@ function parseArgs(argv: string[]): Options {
     } else if (key === '--only' && ONLY.includes(value as Options['only'])) {
       options.only = value as Options['only'];
       options.profile ||= value === 'profile';
-      options.whatIf ||= value === 'what-if';
     } else if (key === '--no-million') {
       options.million = false;
     } else if (key === '--profile') {
       options.profile = true;
-    } else if (key === '--what-if') {
-      options.whatIf = true;
     } else if (key === '--json') {
       options.json = value;
     } else if (key === '--keep') {
@@ -123,7 +117,6 @@ const log = (line = '') => process.stdout.write(`${line}\n`);
 let workDir = '';
 let bareScript = '';
 let counterScript = '';
-let whatIfScript = '';
 
 /** A helper compiled to plain JS once, so a server's start-up carries no TypeScript loader. */
 function compileHelper(name: string): string {
@@ -275,7 +268,6 @@ interface Results {
   startup: Array<{ log: string; phoenixMs: number; phoenixRuns: number[]; bareMs: number }>;
   builds: Array<{ size: number; phoenixMs: number; bareMs: number }>;
   profiles: string[];
-  whatIf: string[];
   elapsedS: number;
 }
 
@@ -663,126 +655,6 @@ async function profilePhase(options: Options, results: Results): Promise<void> {
   log(append);
 }
 
-/**
- * Experiments, not measurements of the product: the built server with the changes suggested in
- * docs/performance.md applied in memory by a preload (bench/lib/memory-what-if.ts).
- */
-async function whatIfPhase(options: Options, results: Results): Promise<void> {
-  log(
-    '== What if (experiment: suggested changes applied in memory by a preload, src/ untouched) ==',
-  );
-  const kb = payload('1 KB', 1024, 1);
-  const bare = await startBare(join(freshDir('what-if-bare'), 'bare.db'));
-  const rows: string[][] = [];
-  const base: Record<string, number> = {};
-  try {
-    await waitReady(bare, '/head');
-    const barePool = await storePool(bare, '/m', kb.body, POOL);
-    const pickBare = randomOf(barePool);
-    const common = {
-      port: bare.port,
-      pid: bare.child.pid,
-      cpu: SERVER_CPU,
-      connections: 50,
-      durationS: options.durationS,
-      warmupS: options.warmupS,
-    };
-    const bs = await runLoad({ ...common, method: 'POST', path: '/m', body: kb.body });
-    const br = await runLoad({ ...common, method: 'GET', path: () => `/m/${pickBare()}` });
-    base.store = bs.rps;
-    base.storeCpu = bs.cpuUsPerReq;
-    base.read = br.rps;
-    base.readCpu = br.cpuUsPerReq;
-  } finally {
-    await stopServer(bare);
-  }
-  const baseLine =
-    `bare, 50 conn.: store ${fmt(base.store)} req/s (${fmt(base.storeCpu)} µs CPU/req), ` +
-    `GET ${fmt(base.read)} req/s (${fmt(base.readCpu)} µs CPU/req)`;
-  log(baseLine);
-  const cell = (f: LoadFigures, rps: number, cpu: number) =>
-    `${fmt(f.rps)}${mark(f)} (${(f.rps / rps).toFixed(2)}×), ${fmt(f.cpuUsPerReq)} µs (${(cpu / f.cpuUsPerReq).toFixed(2)}×)`;
-  for (const variant of ['', 'batch', 'sql', 'batch,sql']) {
-    const server = await startPhoenix(
-      freshDir(`what-if-${variant || 'none'}`),
-      variant ? ['-r', whatIfScript] : [],
-      { WHAT_IF: variant },
-    );
-    try {
-      await waitReady(server, HEAD);
-      const pool = await storePool(server, '/api/v1/memories', kb.body, POOL);
-      const pick = randomOf(pool);
-      const common = {
-        port: server.port,
-        pid: server.child.pid,
-        cpu: SERVER_CPU,
-        connections: 50,
-        durationS: options.durationS,
-        warmupS: options.warmupS,
-      };
-      const commits = new Set<number>();
-      let stored = 0;
-      const store = await runLoad({
-        ...common,
-        method: 'POST',
-        path: '/api/v1/memories',
-        body: kb.body,
-        onBody: (status, body) => {
-          const m = status === 201 ? /"treeSize":(\d+)/.exec(body) : null;
-          if (m) {
-            commits.add(Number(m[1]));
-            stored += 1;
-          }
-        },
-      });
-      const recall = await runLoad({
-        ...common,
-        method: 'GET',
-        path: () => `/api/v1/memories/${pick()}`,
-      });
-      const proof = await runLoad({
-        ...common,
-        method: 'GET',
-        path: () => `/api/v1/memories/${pick()}/proof`,
-      });
-      for (const [what, f] of [
-        ['store', store],
-        ['recall', recall],
-        ['proof', proof],
-      ] as const) {
-        checkClean(`what-if ${variant || 'as built'} ${what}`, f);
-      }
-      const label = variant ? `WHAT_IF=${variant}` : 'as built';
-      const batch = commits.size > 0 ? stored / commits.size : NaN;
-      log(
-        `${label.padEnd(18)} store ${figures(store)} (${batch.toFixed(1)}/commit) | recall ${figures(recall)} | proof ${figures(proof)}`,
-      );
-      rows.push([
-        label,
-        cell(store, base.store, base.storeCpu),
-        batch.toFixed(1),
-        cell(recall, base.read, base.readCpu),
-        cell(proof, base.read, base.readCpu),
-      ]);
-    } finally {
-      await stopServer(server);
-    }
-  }
-  const table = markdownTable(
-    [
-      'Phoenix, 50 conn.',
-      'Store 1 KB: req/s (÷ bare), CPU/req (bare ÷)',
-      'Stores per commit',
-      'Recall 1 KB: req/s, CPU/req',
-      'Proof (≈10^3 leaves) vs bare GET: req/s, CPU/req',
-    ],
-    rows,
-  );
-  const text = `${baseLine}\n${table}`;
-  results.whatIf.push(text);
-  log(text);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Summary
 
@@ -883,9 +755,6 @@ function summary(results: Results): string {
       '‡ the load generator was saturated and the server was not: that figure is a lower bound.',
     );
   }
-  if (results.whatIf.length > 0) {
-    out.push('', 'What if (experiment, src/ untouched):', ...results.whatIf);
-  }
   const aim = results.load.filter((r) => r.connections === 50 && r.label.endsWith('1 KB'));
   if (aim.length > 0) {
     out.push('');
@@ -907,7 +776,6 @@ async function main(): Promise<void> {
   workDir = mkdtempSync(join(tmpdir(), 'phoenix-bench-memory-'));
   bareScript = compileHelper('memory-bare-server');
   counterScript = compileHelper('sqlite-prepare-counter');
-  whatIfScript = compileHelper('memory-what-if');
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${
     pinned
       ? `servers pinned to CPU ${SERVER_CPU}, load generator to CPU ${LOAD_CPU} (taskset)`
@@ -922,7 +790,6 @@ async function main(): Promise<void> {
     startup: [],
     builds: [],
     profiles: [],
-    whatIf: [],
     elapsedS: 0,
   };
   log(`machine: ${machine}`);
@@ -955,9 +822,6 @@ async function main(): Promise<void> {
     }
     if (options.profile) {
       await profilePhase(options, results);
-    }
-    if (options.whatIf) {
-      await whatIfPhase(options, results);
     }
   } finally {
     results.elapsedS = Math.round((performance.now() - began) / 1000);

@@ -1,5 +1,6 @@
+import { MemoryService } from '../../src/modules/memory/memory.service';
 import { describeEachDatabase } from './utils/databases';
-import { clientLeafHash } from './utils/log-client';
+import { assertInclusion, clientLeafHash, clientRoot } from './utils/log-client';
 import { TestApp } from './utils/test-app';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -124,6 +125,87 @@ describeEachDatabase('Memories (e2e)', (db) => {
         .expect(400);
       expect(res.body.code).toBe('malformed_json');
     });
+    it('should store content as sent, keys named like prototype keys included', async () => {
+      const content = { constructor: 'c', prototype: { p: 1 }, list: [{ constructor: 2 }] };
+      const res = await store({ content }).expect(201);
+      const recalled = await t.http.get(`/api/v1/memories/${res.body.id}`).expect(200);
+      expect(recalled.body.content).toEqual(content);
+      expect(res.body.sizeBytes).toBe(
+        Buffer.byteLength('{"constructor":"c","list":[{"constructor":2}],"prototype":{"p":1}}'),
+      );
+    });
+
+    it('should fail only the memory at fault among stores committed together, storing nothing of it', async () => {
+      // A row the database refuses, in the middle of one batch (the stores are made in one
+      // turn of the event loop, so they share a transaction until it fails).
+      if (db === 'sqlite') {
+        await t.dataSource.query(
+          "CREATE TRIGGER poison BEFORE INSERT ON memories WHEN NEW.kind = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+        );
+      } else {
+        await t.dataSource.query(
+          "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN IF NEW.kind = 'poison' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+        );
+        await t.dataSource.query(
+          'CREATE TRIGGER poison BEFORE INSERT ON memories FOR EACH ROW EXECUTE FUNCTION poison()',
+        );
+      }
+      try {
+        const [size, rows, tags] = [
+          await treeSize(),
+          await rowCount('memories'),
+          await rowCount('memory_tags'),
+        ];
+        const service = t.app.get(MemoryService);
+        const kinds = ['note', 'note', 'poison', 'note', 'note', 'note'];
+        const outcomes = await Promise.allSettled(
+          kinds.map((kind, i) => service.store({ content: { i }, kind, tags: [`t${i}`] })),
+        );
+        expect(outcomes.map((o) => o.status)).toEqual([
+          'fulfilled',
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+        ]);
+        const stored = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+        expect(stored.map((m) => m.leafIndex)).toEqual([
+          size,
+          size + 1,
+          size + 2,
+          size + 3,
+          size + 4,
+        ]);
+        expect(await treeSize()).toBe(size + 5);
+        expect(await rowCount('memories')).toBe(rows + 5);
+        expect(await rowCount('memory_tags')).toBe(tags + 5);
+        expect(await t.dataSource.query("SELECT id FROM memories WHERE kind = 'poison'")).toEqual(
+          [],
+        );
+        // Every leaf the client can recompute, and the head's root over them.
+        const head = (await t.http.get('/api/v1/log/head').expect(200)).body;
+        const entries = (
+          await t.http.get(`/api/v1/log/entries?start=0&end=${head.treeSize}`).expect(200)
+        ).body.entries as Array<{ leafHash: string; memoryId: string }>;
+        expect(clientRoot(entries.map((e) => e.leafHash))).toBe(head.rootHash);
+        for (const m of stored) {
+          expect(entries[m.leafIndex]).toMatchObject({
+            memoryId: m.id,
+            leafHash: clientLeafHash(m),
+          });
+          const proof = (await t.http.get(`/api/v1/memories/${m.id}/proof`).expect(200)).body;
+          assertInclusion(m.leafHash, proof, head.rootHash);
+        }
+      } finally {
+        if (db === 'sqlite') {
+          await t.dataSource.query('DROP TRIGGER poison');
+        } else {
+          await t.dataSource.query('DROP TRIGGER poison ON memories');
+          await t.dataSource.query('DROP FUNCTION poison()');
+        }
+      }
+    });
   });
 
   describe('recall', () => {
@@ -160,6 +242,47 @@ describeEachDatabase('Memories (e2e)', (db) => {
       );
       expect(Number(row.recall_count)).toBe(20);
     });
+
+    it('should persist the reinforcement of each of many memories recalled together', async () => {
+      const service = t.app.get(MemoryService);
+      const ids = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const res = await store({ content: { batch: i }, importance: 0.3 }).expect(201);
+          return res.body.id as string;
+        }),
+      );
+      // One turn of the event loop: the reinforcements share a transaction.
+      const recalled = await Promise.all(ids.map((id) => service.recall(id)));
+      expect(recalled.map((m) => m.recallCount)).toEqual(ids.map(() => 1));
+      for (const m of recalled) {
+        expect(m.strength).toBeCloseTo(0.3 + ALPHA * 0.7, 6);
+        const [row] = await t.dataSource.query(
+          `SELECT strength, recall_count FROM memories WHERE id = '${m.id}'`,
+        );
+        expect(Number(row.recall_count)).toBe(1);
+        expect(Number(row.strength)).toBeCloseTo(m.strength, 9);
+      }
+    });
+
+    if (db === 'postgres') {
+      it('should count every recall made at once on two replicas of one database', async () => {
+        const replica = await TestApp.create({ db, shareSchemaWith: t });
+        try {
+          const { body: stored } = await store({ content: 'shared', importance: 0.5 }).expect(201);
+          const recall = (app: TestApp) =>
+            app.http.get(`/api/v1/memories/${stored.id}`).expect(200);
+          await Promise.all(Array.from({ length: 10 }, () => [recall(t), recall(replica)]).flat());
+          const [row] = await t.dataSource.query(
+            `SELECT strength, recall_count FROM memories WHERE id = '${stored.id}'`,
+          );
+          expect(Number(row.recall_count)).toBe(20);
+          // s ← s + α(1 − s), twenty times, in whatever order (decay over milliseconds aside).
+          expect(Number(row.strength)).toBeCloseTo(1 - 0.5 * (1 - ALPHA) ** 20, 6);
+        } finally {
+          await replica.destroy();
+        }
+      });
+    }
 
     it('should answer a malformed id with 400 and an unknown id with 404', async () => {
       const bad = await t.http.get('/api/v1/memories/not-a-uuid').expect(400);

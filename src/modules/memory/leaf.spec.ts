@@ -1,3 +1,5 @@
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import {
   CONTENT_TYPE,
@@ -133,6 +135,67 @@ describe(canonicalJson.name, () => {
   it('should accept shared (non-cyclic) references', () => {
     const shared = { x: 1 };
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
+  });
+});
+
+describe(`${canonicalJson.name}, beside the canonicalize library`, () => {
+  // The fast path writes with JSON.stringify; every byte must match the library's, or leaf
+  // hashes would change.
+  it('should write the same text for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: 'grapheme' }), (value) => {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('should write the same text for any JSON text parsed', () => {
+    fc.assert(
+      fc.property(fc.json({ stringUnit: 'binary-ascii' }), (text) => {
+        const value: unknown = JSON.parse(text);
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    ['keys that look like array indices', { 10: 'a', 9: 'b', a: 1, '01': 2 }],
+    ['a __proto__ key, as JSON.parse makes it', JSON.parse('{"z":1,"__proto__":{"b":2,"a":1}}')],
+    ['an object without a prototype', Object.assign(Object.create(null) as object, { b: 1, a: 2 })],
+    ['a sparse array', [1, , 3]], // eslint-disable-line no-sparse-arrays
+    ['toJSON deep inside', { b: [{ at: new Date(0) }], a: 1 }],
+    [
+      'a class instance',
+      {
+        v: new (class Point {
+          y = 2;
+          x = 1;
+        })(),
+      },
+    ],
+    ['boxed primitives', { n: Object(1) as unknown, s: Object('s') as unknown }],
+    ['a Map', { m: new Map([['a', 1]]) }],
+    ['undefined and symbols inside containers', { u: undefined, a: [undefined, 1] }],
+    ['negative zero and large numbers', { z: -0, big: 1e21, small: 1e-7, max: Number.MAX_VALUE }],
+    ['text that looks like an escape', { s: '\\ud800 \\udfff', k: 'pair \ud83d\ude00' }],
+    ['a well-formed surrogate pair in a key', { '\ud83d\ude00': 1, a: 2 }],
+  ])('should write what the library writes for %s', (_label, value) => {
+    expect(canonicalJson(value)).toBe(canonicalize(value));
+  });
+
+  it('should write values nested deeper than the fast path goes', () => {
+    let deep: unknown = { b: 1, a: 'x' };
+    for (let i = 0; i < 600; i += 1) {
+      deep = i % 2 ? [deep] : { y: deep, x: i };
+    }
+    expect(canonicalJson(deep)).toBe(canonicalize(deep));
+  });
+
+  it('should refuse a lone surrogate written as an escape by JSON.stringify, even after a backslash', () => {
+    expect(() => canonicalJson({ s: '\\\ud800' })).toThrow(/lone UTF-16 surrogate/);
+    expect(() => canonicalJson(['ok', { ['a\udfff']: 1 }])).toThrow('$[1]["a\\udfff"]');
   });
 });
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -14,6 +15,7 @@ import { ProofQuery } from './dto/log-queries';
 import { ListMemoriesQuery } from './dto/list-memories.query';
 import { MemoryDto, MemoryPageDto, StoredMemoryDto } from './dto/memory.dto';
 import { StoreMemoryDto } from './dto/store-memory.dto';
+import { StoreMemoryBody, StoreMemoryPipe } from './dto/store-memory.pipe';
 import { MemoryLogService } from './memory-log.service';
 import { MemoryService } from './memory.service';
 
@@ -30,8 +32,9 @@ export class MemoryController {
   @Post()
   @ApiOperation({ summary: 'Store a memory as a new leaf of the log' })
   @ApiCreatedResponse({ type: StoredMemoryDto })
+  @ApiBody({ type: StoreMemoryDto })
   @ApiProblems(400, 413, 415)
-  store(@Body() body: StoreMemoryDto): Promise<StoredMemoryDto> {
+  store(@Body(StoreMemoryPipe) body: StoreMemoryBody): Promise<StoredMemoryDto> {
     return this.memories.store(body);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Brackets, DataSource, Repository } from 'typeorm';
 import {
   LogStateEntity,
@@ -9,6 +10,10 @@ import {
   TreeHeadEntity,
 } from './entities';
 import { NodeId, nodeKey } from './merkle';
+import { reinforceOnPostgres } from './postgres-reinforce';
+import { Reinforcement, SqliteMemoryStatements } from './sqlite-memory-statements';
+
+export type { Reinforcement } from './sqlite-memory-statements';
 
 export interface MemoryFilter {
   kind?: string;
@@ -43,24 +48,24 @@ export interface LeafTagRow {
   tags: string;
 }
 
-export interface StrengthUpdate {
-  strength: number;
-  reinforcedAt: number;
-  fadesAt: number | null;
-}
-
 /** Escapes LIKE wildcards so `q` is matched literally. */
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The only place that queries the memory tables (appends excepted: see log/*-log-writer.ts). */
+/**
+ * The only place that queries the memory tables (appends excepted: see log/*-log-writer.ts).
+ * On SQLite the hot paths (recall, proof, head, the projections' reads) run on statements
+ * prepared once (SqliteMemoryStatements); on PostgreSQL on TypeORM, whose driver binds
+ * parameters, so its statements are not re-planned per value.
+ */
 @Injectable()
 export class MemoryRepository {
   private readonly memories: Repository<MemoryEntity>;
   private readonly nodes: Repository<MerkleNodeEntity>;
   private readonly heads: Repository<TreeHeadEntity>;
   private readonly state: Repository<LogStateEntity>;
+  private statements: SqliteMemoryStatements | null = null;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.memories = dataSource.getRepository(MemoryEntity);
@@ -70,10 +75,18 @@ export class MemoryRepository {
   }
 
   findById(id: string): Promise<MemoryEntity | null> {
+    const sqlite = this.sqlite();
+    if (sqlite) {
+      return Promise.resolve(sqlite.memoryById(id));
+    }
     return this.memories.findOneBy({ id });
   }
 
   findByLeafRange(start: number, end: number): Promise<MemoryEntity[]> {
+    const sqlite = this.sqlite();
+    if (sqlite) {
+      return Promise.resolve(sqlite.memoriesByLeafRange(start, end));
+    }
     return this.memories
       .createQueryBuilder('m')
       .where('m.leafIndex >= :start AND m.leafIndex < :end', { start, end })
@@ -170,24 +183,16 @@ export class MemoryRepository {
     }));
   }
 
-  /** Optimistic: applies only if nobody reinforced the memory since it was read. */
-  async updateStrength(memory: MemoryEntity, next: StrengthUpdate): Promise<boolean> {
-    const result = await this.memories
-      .createQueryBuilder()
-      .update()
-      .set({
-        strength: next.strength,
-        reinforcedAt: next.reinforcedAt,
-        fadesAt: next.fadesAt,
-        recallCount: () => 'recall_count + 1',
-      })
-      .where('id = :id AND reinforced_at = :at AND strength = :strength AND forgotten_at IS NULL', {
-        id: memory.id,
-        at: memory.reinforcedAt,
-        strength: memory.strength,
-      })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  /**
+   * Recalls' reinforcements in one transaction. Each applies only if nobody reinforced (or
+   * forgot) its memory since it was read (optimistic, across replicas); true for each applied.
+   */
+  async reinforce(batch: readonly Reinforcement[]): Promise<boolean[]> {
+    const sqlite = this.sqlite();
+    if (sqlite) {
+      return sqlite.reinforce(batch);
+    }
+    return reinforceOnPostgres(this.dataSource, batch);
   }
 
   /** Erases the content, keeps the leaf. False if already forgotten or unknown. */
@@ -219,6 +224,10 @@ export class MemoryRepository {
 
   /** The tree size alone, as one cheap read (logState() hydrates an entity). */
   async treeSize(): Promise<number> {
+    const sqlite = this.sqlite();
+    if (sqlite) {
+      return sqlite.logState().treeSize;
+    }
     const row = await this.state
       .createQueryBuilder('s')
       .select('s.treeSize', 'treeSize')
@@ -228,6 +237,10 @@ export class MemoryRepository {
   }
 
   async logState(): Promise<{ treeSize: number; rootHash: string }> {
+    const sqlite = this.sqlite();
+    if (sqlite) {
+      return sqlite.logState();
+    }
     const row = await this.state.findOneByOrFail({ id: 1 });
     return { treeSize: row.treeSize, rootHash: row.rootHash };
   }
@@ -237,6 +250,10 @@ export class MemoryRepository {
     const out = new Map<string, Buffer>();
     if (ids.length === 0) {
       return out;
+    }
+    const sqlite = this.sqlite();
+    if (sqlite) {
+      return sqlite.nodes(ids);
     }
     const qb = this.nodes.createQueryBuilder('n');
     ids.forEach((id, i) => {
@@ -288,5 +305,21 @@ export class MemoryRepository {
       .where('tree_size <= :size', { size: cutoff.treeSize })
       .execute();
     return result.affected ?? 0;
+  }
+
+  /** The SQLite statements, prepared on first use (and again if the handle changed); null on PostgreSQL. */
+  private sqlite(): SqliteMemoryStatements | null {
+    if (this.dataSource.options.type !== 'better-sqlite3') {
+      return null;
+    }
+    const db = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database })
+      .databaseConnection;
+    if (this.statements?.db !== db) {
+      this.statements = new SqliteMemoryStatements(
+        db,
+        this.dataSource.getMetadata(MemoryEntity).columns,
+      );
+    }
+    return this.statements;
   }
 }

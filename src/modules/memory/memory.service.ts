@@ -5,7 +5,9 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { MemoryPageDto, MemoryDto, StoredMemoryDto } from './dto/memory.dto';
 import type { ListMemoriesQuery } from './dto/list-memories.query';
 import type { StoreMemoryDto } from './dto/store-memory.dto';
+import { failsAnyWrite } from './database-errors';
 import type { MemoryEntity } from './entities';
+import { GroupCommit } from './group-commit';
 import { CanonicalJsonError, CONTENT_TYPE, contentSha256 } from './leaf';
 import type { PendingMemory } from './log/append-plan';
 import { MemoryComponent } from './memory.component';
@@ -20,13 +22,14 @@ import {
 } from './memory.errors';
 import { MEMORY_FORGOTTEN, MemoryForgottenEvent } from './memory.events';
 import { toMemoryDto } from './memory.mapper';
-import { type LeafTagFilter, MemoryRepository } from './memory.repository';
+import { type LeafTagFilter, MemoryRepository, type Reinforcement } from './memory.repository';
 import { currentStrength, fadesAt, initialStrength, reinforce } from './plasticity';
 
 const DEFAULT_LIMIT = 50;
 /** Kinds only the service itself writes (the conscience's decision log). */
 export const RESERVED_KINDS: readonly string[] = ['decision'];
 const REINFORCE_ATTEMPTS = 20;
+const MAX_REINFORCE_BATCH = 128;
 
 /** A leaf as projections read it. */
 export interface LeafRecord {
@@ -49,13 +52,20 @@ type Cursor = { s: 'newest'; b: number } | { s: 'strongest'; n: number; v: numbe
 @Injectable()
 export class MemoryService {
   private readonly recalls = new Map<string, Promise<unknown>>();
+  /** Recalls of one event-loop turn persist their reinforcements in one transaction. */
+  private readonly reinforcements: GroupCommit<Reinforcement, boolean>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: MemoryRepository,
     private readonly component: MemoryComponent,
     private readonly events: EventEmitter2,
-  ) {}
+  ) {
+    this.reinforcements = new GroupCommit((batch) => this.repository.reinforce(batch), {
+      maxBatch: MAX_REINFORCE_BATCH,
+      failsAnyWrite,
+    });
+  }
 
   /**
    * Appends a memory. Reserved kinds (the conscience's `decision`) are refused unless the
@@ -94,7 +104,10 @@ export class MemoryService {
     };
   }
 
-  /** Recall: the memory with its content; strengthens it (s + α(1 − s)), persisted. */
+  /**
+   * Recall: the memory with its content; strengthens it (s + α(1 − s)), persisted before the
+   * answer (batched with the other recalls of the same event-loop turn).
+   */
   recall(id: string): Promise<MemoryDto> {
     // Recalls of one memory run one after another in this process, so none is lost to a race;
     // the optimistic update below covers other processes (PostgreSQL replicas).
@@ -120,7 +133,13 @@ export class MemoryService {
         reinforcedAt: now,
         fadesAt: this.fadeTime(strength, now, memory.pinned),
       };
-      if (await this.repository.updateStrength(memory, next)) {
+      const applied = await this.reinforcements.submit({
+        id,
+        readStrength: memory.strength,
+        readReinforcedAt: memory.reinforcedAt,
+        ...next,
+      });
+      if (applied) {
         const updated = { ...memory, ...next, recallCount: memory.recallCount + 1 };
         return toMemoryDto(updated, strength, true) as MemoryDto;
       }
@@ -184,19 +203,31 @@ export class MemoryService {
 
   /**
    * Leaves [start, end) in order, with their content (null once forgotten): for projections
-   * such as the world model, which replay the log from a cursor. Does not reinforce.
+   * such as the world model, which replay the log from a cursor. Does not reinforce. The
+   * content is parsed when first read: a projection reads that of the kinds it projects only,
+   * and a stored megabyte would otherwise be parsed again for nothing.
    */
   async readLeaves(start: number, end: number): Promise<LeafRecord[]> {
     const rows = await this.repository.findByLeafRange(start, end);
-    return rows.map((m) => ({
-      leafIndex: m.leafIndex,
-      id: m.id,
-      kind: m.kind,
-      tags: JSON.parse(m.tags) as string[],
-      createdAt: new Date(m.createdAt).toISOString(),
-      content: m.content === null ? null : (JSON.parse(m.content) as unknown),
-      forgottenAt: m.forgottenAt === null ? null : new Date(m.forgottenAt).toISOString(),
-    }));
+    return rows.map((m) => {
+      let content: unknown;
+      let parsed = false;
+      return {
+        leafIndex: m.leafIndex,
+        id: m.id,
+        kind: m.kind,
+        tags: JSON.parse(m.tags) as string[],
+        createdAt: new Date(m.createdAt).toISOString(),
+        get content(): unknown {
+          if (!parsed) {
+            content = m.content === null ? null : (JSON.parse(m.content) as unknown);
+            parsed = true;
+          }
+          return content;
+        },
+        forgottenAt: m.forgottenAt === null ? null : new Date(m.forgottenAt).toISOString(),
+      };
+    });
   }
 
   /**

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   Allow,
   ArrayMaxSize,
@@ -17,16 +16,11 @@ export const KIND_PATTERN = /^[a-z0-9-]{1,64}$/;
 export const TAG_PATTERN = /^[a-z0-9:._-]{1,64}$/;
 const TEN_YEARS_S = 10 * 365 * 86_400;
 
-export class StoreMemoryDto {
-  @ApiProperty({
-    description: 'Any JSON value. Stored as RFC 8785 canonical JSON, hashed into the leaf.',
-    example: { text: 'The user prefers metric units.' },
-  })
-  // Taken from the raw body as it is: class-transformer must not reshape arbitrary JSON.
-  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.content)
-  @Allow()
-  content!: unknown;
-
+/**
+ * The fields of a store request other than `content`: what the validation pipe checks
+ * (StoreMemoryPipe keeps the content, which may be megabytes of any JSON, out of its walks).
+ */
+export class StoreMemoryEnvelopeDto {
   @ApiPropertyOptional({ pattern: KIND_PATTERN.source, default: 'note', example: 'note' })
   @IsOptional()
   @Matches(KIND_PATTERN, { message: 'kind must match [a-z0-9-]{1,64}' })
@@ -69,4 +63,14 @@ export class StoreMemoryDto {
   @IsOptional()
   @IsBoolean()
   pinned?: boolean;
+}
+
+export class StoreMemoryDto extends StoreMemoryEnvelopeDto {
+  @ApiProperty({
+    description: 'Any JSON value. Stored as RFC 8785 canonical JSON, hashed into the leaf.',
+    example: { text: 'The user prefers metric units.' },
+  })
+  // Validated by the service (canonical JSON, size), never reshaped.
+  @Allow()
+  content!: unknown;
 }

@@ -8,7 +8,7 @@ import { bigintNumber } from './columns';
 @Entity('memories')
 @Index('idx_memories_kind_leaf', ['kind', 'leafIndex'])
 @Index('idx_memories_fades_at', ['fadesAt'])
-@Index('idx_memories_expires_at', ['expiresAt'])
+@Index('idx_memories_expires_at', ['expiresAt'], { where: 'expires_at IS NOT NULL' })
 @Index('idx_memories_created_at', ['createdAt'])
 export class MemoryEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

@@ -1,66 +1,55 @@
+import { failsAnyWrite } from '../database-errors';
+import { GroupCommit } from '../group-commit';
 import type { AppendedMemory, PendingMemory } from './append-plan';
 import type { AppendResult, LogWriter } from './log-writer';
-
-interface Waiter {
-  memory: PendingMemory;
-  resolve: (result: { appended: AppendedMemory; treeSize: number; rootHash: string }) => void;
-  reject: (error: unknown) => void;
-}
 
 /** Largest batch per transaction: bounds the transaction's size and the latency of its first entry. */
 export const MAX_APPEND_BATCH = 128;
 
+export interface QueuedAppend {
+  appended: AppendedMemory;
+  treeSize: number;
+  rootHash: string;
+}
+
 /**
- * Group commit: appends that arrive while a transaction runs are written together in the next
- * one. A batch commits or fails as a whole, and each caller learns its own leaf index.
+ * Group commit of appends (see GroupCommit): the stores of one event-loop turn, and those that
+ * arrive while a transaction runs, share the next transaction; each caller learns its own leaf
+ * index. A memory that fails its batch is retried alone, so only that memory's request fails,
+ * and nothing of a failed memory is stored (its row, tags and leaf commit together or not).
  */
 export class AppendQueue {
-  private pending: Waiter[] = [];
-  private running: Promise<void> | null = null;
+  private readonly group: GroupCommit<PendingMemory, QueuedAppend>;
 
+  /** `onCommitted` runs once per committed transaction, before its callers are answered. */
   constructor(
     private readonly writer: LogWriter,
     private readonly onCommitted: (result: AppendResult) => void,
-  ) {}
-
-  append(
-    memory: PendingMemory,
-  ): Promise<{ appended: AppendedMemory; treeSize: number; rootHash: string }> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ memory, resolve, reject });
-      this.running ??= this.drain().finally(() => {
-        this.running = null;
-      });
+  ) {
+    this.group = new GroupCommit((batch) => this.commit(batch), {
+      maxBatch: MAX_APPEND_BATCH,
+      failsAnyWrite,
     });
   }
 
-  /** Resolves once every append accepted so far has committed or failed. */
-  async idle(): Promise<void> {
-    while (this.running) {
-      await this.running;
-    }
+  append(memory: PendingMemory): Promise<QueuedAppend> {
+    return this.group.submit(memory);
   }
 
-  private async drain(): Promise<void> {
-    // Let appends arriving in the same tick join the first batch.
-    await Promise.resolve();
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_APPEND_BATCH);
-      let result: AppendResult;
-      try {
-        result = await this.writer.append(batch.map((w) => w.memory));
-      } catch (error) {
-        batch.forEach((w) => w.reject(error));
-        continue;
-      }
-      batch.forEach((w, i) =>
-        w.resolve({
-          appended: result.appended[i],
-          treeSize: result.treeSize,
-          rootHash: result.rootHash,
-        }),
-      );
+  /** Resolves once every append accepted so far has committed or failed. */
+  idle(): Promise<void> {
+    return this.group.idle();
+  }
+
+  private async commit(batch: readonly PendingMemory[]): Promise<QueuedAppend[]> {
+    const result = await this.writer.append(batch);
+    try {
       this.onCommitted(result);
+    } catch {
+      // Committed is committed: a listener's failure must not fail the batch (it would be
+      // retried, and appended twice). MemoryComponent logs its listeners' errors itself.
     }
+    const { treeSize, rootHash } = result;
+    return result.appended.map((appended) => ({ appended, treeSize, rootHash }));
   }
 }
