@@ -9,6 +9,8 @@
  * time (from /proc/<pid>/stat): on a machine shared with other work the first swings with
  * whatever else runs on core 0, the second much less.
  *
+ * It also reports the CPU each server uses while idle (BENCH_IDLE_SECONDS, before the load).
+ *
  *   npm run bench:health            # BENCH_ROUNDS=3 BENCH_SECONDS=5 BENCH_CONNECTIONS=50
  */
 import type { ChildProcess } from 'node:child_process';
@@ -22,6 +24,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const BURST = 500;
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 const BARE_PORT = 3190;
 const APP_PORT = 3191;
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
       `health probes: ${ROUNDS} rounds × ${SECONDS} s per target, ${CONNECTIONS} connections, ` +
         (pinned ? 'servers on core 0, load on core 1' : 'UNPINNED (taskset not found)'),
     );
+    await idleCpu({ bare, app });
     const rounds: Array<Record<string, Measure>> = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
       const results: Record<string, Measure> = {};
@@ -155,6 +159,22 @@ function report(rounds: Array<Record<string, Measure>>): void {
   line('/health/ready via Nest / bare node:http', '/health/ready via Nest', 'bare node:http', '');
   line('node:http in the app / bare node:http', 'node:http in the app', 'bare node:http', '');
   line('/health/ready / node:http in the app', '/health/ready', 'node:http in the app', '');
+}
+
+/**
+ * CPU each server uses while nobody calls it (its timers: the world projection's catch-up,
+ * prom-client's event-loop monitor, the supervisor, the schedule), as % of one core.
+ */
+async function idleCpu(servers: Record<string, ChildProcess>): Promise<void> {
+  const before = Object.fromEntries(
+    Object.entries(servers).map(([name, child]) => [name, cpuTicks(child.pid ?? 0)]),
+  );
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const figures = Object.entries(servers).map(([name, child]) => {
+    const ticks = cpuTicks(child.pid ?? 0) - before[name];
+    return `${name} ${((ticks / CLOCK_TICKS_PER_SECOND / IDLE_SECONDS) * 100).toFixed(2)}%`;
+  });
+  console.log(`idle CPU over ${IDLE_SECONDS} s (% of one core): ${figures.join(', ')}`);
 }
 
 /** User + system CPU time of a process so far, in clock ticks (Linux). */

@@ -2,13 +2,14 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { isQuietPath } from './common/logging/logging.module';
+import { runWithRequestLog } from './common/logging/request-log-context';
 import type { AppConfig } from './config/environment';
 import { ProblemDto } from './common/errors/problem.dto';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { installProbeFastPath, probeServerFactory } from './health/probe-fast-path';
-import { registerHttpMetrics } from './metrics/http-metrics';
+import { httpObserver } from './metrics/http-metrics';
 
 /** The Fastify adapter with the server-level settings main.ts and the e2e harness share. */
 export function createAdapter(config: AppConfig): FastifyAdapter {
@@ -47,28 +48,39 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only: any other body type is a 415, not a string for validation to reject.
   fastify.removeContentTypeParser(['text/plain']);
+  // Log lines written while serving the request name it (see request-log-context.ts). At
+  // preHandler, the handler runs in this same call, whether or not a body was read first.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    runWithRequestLog({ id: request.id, method: request.method, url: request.url }, done);
+  });
   // onSend runs for every reply, including those that hooks and the 404 handler send.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done(null, payload);
   });
+  // One hook for the HTTP histogram and the access log: the route template is read once.
+  const observe = httpObserver(app);
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (!isQuietPath(request.url)) {
-      PinoLogger.root.info(
+    const accessLog = PinoLogger.root;
+    const route = request.routeOptions.url;
+    const { method, url } = request;
+    const { statusCode, elapsedTime } = reply;
+    observe(method, route, statusCode, elapsedTime / 1000);
+    if (accessLog.isLevelEnabled('info') && !isQuietPath(url)) {
+      accessLog.info(
         {
           reqId: request.id,
-          method: request.method,
-          url: request.url,
-          route: request.routeOptions.url,
-          statusCode: reply.statusCode,
-          responseTime: Math.round(reply.elapsedTime * 100) / 100,
+          method,
+          url,
+          route,
+          statusCode,
+          responseTime: Math.round(elapsedTime * 100) / 100,
         },
         'request completed',
       );
     }
     done();
   });
-  registerHttpMetrics(app);
   installProbeFastPath(app);
   setUpSwagger(app, config);
 }

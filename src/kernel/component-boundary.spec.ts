@@ -33,6 +33,7 @@ describe(ComponentBoundary.name, () => {
 
   afterEach(async () => {
     await registry.stopAll();
+    boundary.onApplicationShutdown();
     expect(jest.getTimerCount()).toBe(0);
     jest.useRealTimers();
   });

@@ -1,13 +1,15 @@
-import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpException, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ComponentUnavailableError, DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { ComponentName } from './component';
 import { ComponentRegistry } from './component-registry';
+import { Deadlines } from './deadlines';
+import type { Fault } from './faults/fault';
 import { FaultInjector } from './faults/fault-injector';
 import { InFlight } from './in-flight';
-import { runInComponentContext } from './kernel-context';
-import { errorMessage, withTimeout } from './with-timeout';
+import { callContext, runInComponentContext } from './kernel-context';
+import { errorMessage, rejectedWith } from './with-timeout';
 
 /**
  * The one way into a component, for HTTP requests (see @ComponentRoute) and for calls from one
@@ -15,30 +17,42 @@ import { errorMessage, withTimeout } from './with-timeout';
  * longer than PHOENIX_COMPONENT_TIMEOUT_MS answers 503 instead of hanging; injected faults act
  * here. An error thrown by the component is counted against it and passed on, but does not
  * fail it: only crashes, failed starts and reportFailure do.
+ *
+ * Every request to an /api/v1 route passes here, so the common path allocates little: one
+ * deadline entry on a timer shared by all calls (see Deadlines), no AbortController (only a
+ * latency fault needs one), a context object made once per component.
  */
 @Injectable()
-export class ComponentBoundary {
+export class ComponentBoundary implements OnApplicationShutdown {
   private readonly logger = new Logger('Kernel');
   private readonly calls = new InFlight();
+  private readonly deadlines: Deadlines;
 
   constructor(
     private readonly registry: ComponentRegistry,
     private readonly faults: FaultInjector,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.deadlines = new Deadlines(config.kernel.componentTimeoutMs);
+  }
 
-  async call<T>(name: ComponentName, fn: () => Promise<T>): Promise<T> {
-    this.registry.assertServing(name);
-    this.calls.enter();
+  call<T>(name: ComponentName, fn: () => T | Promise<T>): Promise<T> {
     try {
-      return await runInComponentContext({ component: name, origin: 'call' }, () =>
-        this.guarded(name, fn),
-      );
+      this.registry.assertServing(name);
     } catch (error) {
-      throw this.attribute(name, error);
-    } finally {
-      this.calls.leave();
+      return rejectedWith(error);
     }
+    this.calls.enter();
+    return runInComponentContext(callContext(name), () => this.guarded(name, fn)).then(
+      (value) => {
+        this.calls.leave();
+        return value;
+      },
+      (error: unknown) => {
+        this.calls.leave();
+        throw this.attribute(name, error);
+      },
+    );
   }
 
   /** Calls in progress through the boundary. */
@@ -51,45 +65,60 @@ export class ComponentBoundary {
     return this.calls.idle(timeoutMs);
   }
 
-  private async guarded<T>(name: ComponentName, fn: () => Promise<T>): Promise<T> {
-    const timeoutMs = this.config.kernel.componentTimeoutMs;
-    const abort = new AbortController();
+  onApplicationShutdown(): void {
+    this.deadlines.close();
+  }
+
+  /** Runs `fn` (after the fault picked for this call, if any) under the call's deadline. */
+  private guarded<T>(name: ComponentName, fn: () => T | Promise<T>): Promise<T> {
+    const fault = this.faults.pick(name);
+    if (fault !== undefined) {
+      return this.faulted(name, fault, fn);
+    }
+    let result: T | Promise<T>;
     try {
-      return await withTimeout(this.execute(name, fn, abort.signal), timeoutMs, () => {
-        this.registry.recordError(name);
-        this.logger.warn({ component: name, timeoutMs }, `call into ${name} timed out`);
-        return new ComponentUnavailableError(name, `no answer within ${timeoutMs} ms`);
-      });
-    } finally {
-      // Ends an injected latency or hang that lost the race, so no timer outlives the call.
-      abort.abort();
+      result = fn();
+    } catch (error) {
+      return rejectedWith(error);
+    }
+    // A handler that answered synchronously cannot hang: no deadline to keep.
+    return isThenable(result)
+      ? this.withDeadline(name, Promise.resolve(result))
+      : Promise.resolve(result);
+  }
+
+  private faulted<T>(name: ComponentName, fault: Fault, fn: () => T | Promise<T>): Promise<T> {
+    switch (fault.type) {
+      case 'error':
+        return Promise.reject(new ComponentUnavailableError(name, 'injected fault'));
+      case 'crash':
+        this.registry.reportFailure(name, new Error('injected crash fault'));
+        return Promise.reject(new ComponentUnavailableError(name, 'injected crash fault'));
+      case 'latency': {
+        // Ended by the deadline if it wins, so no timer outlives the call.
+        const abort = new AbortController();
+        const delayed = sleep(fault.latencyMs ?? 0, undefined, { signal: abort.signal }).then(fn);
+        return this.withDeadline(name, delayed, () => abort.abort());
+      }
+      case 'hang':
+        // Never settles and holds nothing: the deadline answers, then it is garbage.
+        return this.withDeadline(name, new Promise<never>(() => undefined));
     }
   }
 
-  private async execute<T>(
+  private withDeadline<T>(
     name: ComponentName,
-    fn: () => Promise<T>,
-    signal: AbortSignal,
+    work: Promise<T>,
+    onExpire?: () => void,
   ): Promise<T> {
-    const fault = this.faults.pick(name);
-    switch (fault?.type) {
-      case undefined:
-        break;
-      case 'error':
-        throw new ComponentUnavailableError(name, 'injected fault');
-      case 'crash':
-        this.registry.reportFailure(name, new Error('injected crash fault'));
-        throw new ComponentUnavailableError(name, 'injected crash fault');
-      case 'latency':
-        await sleep(fault.latencyMs ?? 0, undefined, { signal });
-        break;
-      case 'hang':
-        await new Promise<never>((_resolve, reject) =>
-          signal.addEventListener('abort', () => reject(new Error('hang ended')), { once: true }),
-        );
-        break;
-    }
-    return fn();
+    return this.deadlines.race(work, () => this.timedOut(name), onExpire);
+  }
+
+  private timedOut(name: ComponentName): ComponentUnavailableError {
+    const timeoutMs = this.deadlines.ms;
+    this.registry.recordError(name);
+    this.logger.warn({ component: name, timeoutMs }, `call into ${name} timed out`);
+    return new ComponentUnavailableError(name, `no answer within ${timeoutMs} ms`);
   }
 
   private attribute(name: ComponentName, error: unknown): unknown {
@@ -101,4 +130,8 @@ export class ComponentBoundary {
     this.logger.warn({ component: name, error: errorMessage(error) }, `call into ${name} failed`);
     return error;
   }
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }

@@ -12,6 +12,7 @@ import { InFlight } from './in-flight';
 @Injectable()
 export class HttpRequests implements OnModuleInit {
   readonly inFlight = new InFlight();
+  private readonly leave = (): void => this.inFlight.leave();
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
@@ -23,8 +24,9 @@ export class HttpRequests implements OnModuleInit {
     }
     fastify.addHook('onRequest', (_request, reply, done) => {
       this.inFlight.enter();
-      // 'close' comes once the response is finished or the connection is gone, exactly once.
-      reply.raw.once('close', () => this.inFlight.leave());
+      // 'close' comes once the response is finished or the connection is gone, exactly once;
+      // a plain listener (no once() wrapper) on a response that is never reused.
+      reply.raw.on('close', this.leave);
       done();
     });
   }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ComponentName } from './component';
+import { COMPONENT_NAMES, type ComponentName } from './component';
 
 /**
  * Which component the current asynchronous work belongs to. `call`: a request or a
@@ -12,6 +12,18 @@ export interface KernelContext {
 }
 
 const storage = new AsyncLocalStorage<KernelContext>();
+
+/** The `call` context of each component, made once: the boundary enters one per request. */
+const CALL_CONTEXTS = new Map<ComponentName, KernelContext>(
+  COMPONENT_NAMES.map((component) => [
+    component,
+    Object.freeze<KernelContext>({ component, origin: 'call' }),
+  ]),
+);
+
+export function callContext(component: ComponentName): KernelContext {
+  return CALL_CONTEXTS.get(component) ?? { component, origin: 'call' };
+}
 
 export function runInComponentContext<T>(context: KernelContext, fn: () => T): T {
   return storage.run(context, fn);

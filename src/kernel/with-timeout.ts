@@ -18,6 +18,12 @@ export async function withTimeout<T>(
   }
 }
 
+/** A promise rejected with whatever was thrown, as an async function would pass it on. */
+export function rejectedWith<T = never>(reason: unknown): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as thrown
+  return Promise.reject(reason);
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
     return error.message || error.name;

@@ -12,7 +12,8 @@ export const HTTP_DURATION_BUCKETS = [
 /** Requests that matched no route share one label value, so scanners cannot add series. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'OTHER'];
+const OTHER = METHODS.length - 1;
 
 /** Records one response: method, route template (never the raw URL), status, seconds. */
 export type HttpObserver = (
@@ -22,41 +23,108 @@ export type HttpObserver = (
   seconds: number,
 ) => void;
 
+type Observe = (seconds: number) => void;
+
 const observers = new WeakMap<Histogram<string>, HttpObserver>();
 
 /**
  * The observer of the app's HTTP histogram. It keeps the labelled child of each
- * method/route/status combination, so recording a response is one Map lookup.
+ * method/route/status combination, found by the route template (the same string on every
+ * request of a route) and a number made of status and method: no key string per request.
  */
 export function httpObserver(app: NestFastifyApplication): HttpObserver {
-  const histogram = app.get<Histogram<string>>(getToken(HTTP_REQUEST_DURATION));
+  return histogramObserver(app.get<Histogram<string>>(getToken(HTTP_REQUEST_DURATION)));
+}
+
+/** The observer of a histogram with the labels and buckets of HTTP_REQUEST_DURATION. */
+export function histogramObserver(histogram: Histogram<string>): HttpObserver {
   let observer = observers.get(histogram);
   if (!observer) {
-    const children = new Map<string, { observe(seconds: number): void }>();
+    const routes = new Map<string, Map<number, Observe>>();
     observer = (rawMethod, rawRoute, status, seconds) => {
-      const method = METHODS.has(rawMethod) ? rawMethod : 'OTHER';
       const route = rawRoute ?? UNMATCHED_ROUTE;
-      const key = `${method} ${status} ${route}`;
-      let child = children.get(key);
-      if (!child) {
-        child = histogram.labels(method, route, String(status));
-        children.set(key, child);
+      let children = routes.get(route);
+      if (!children) {
+        children = new Map();
+        routes.set(route, children);
       }
-      child.observe(seconds);
+      const index = methodIndex(rawMethod);
+      const key = status * 8 + index;
+      let observe = children.get(key);
+      if (!observe) {
+        observe = seriesObserver(histogram, METHODS[index], route, String(status));
+        children.set(key, observe);
+      }
+      observe(seconds);
     };
     observers.set(histogram, observer);
   }
   return observer;
 }
 
-/** Observes every response Fastify sends, timed from the request's arrival. */
-export function registerHttpMetrics(app: NestFastifyApplication): void {
-  const observe = httpObserver(app);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', (request, reply, done) => {
-      observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
-      done();
-    });
+function methodIndex(method: string): number {
+  const index = METHODS.indexOf(method);
+  return index === -1 ? OTHER : index;
+}
+
+/** One labelled series of a prom-client 15 histogram, as it keeps it (`hashMap[key]`). */
+interface Series {
+  labels: Record<string, string>;
+  sum: number;
+  count: number;
+  bucketValues: Record<number, number>;
+}
+
+/**
+ * Observes one series of the histogram. prom-client's own `observe` re-validates the labels
+ * and rebuilds the series key on every call (most of a probe's metrics cost, docs/performance.md
+ * "Health probes"); here the first observation goes through it, which creates the series, and
+ * the following ones add to that series directly, exactly as prom-client does (bucket of the
+ * first bound ≥ the value, sum, count). Should the series not be where prom-client 15 keeps
+ * it, or be replaced (a registry reset), the public path is taken again.
+ */
+function seriesObserver(
+  histogram: Histogram<string>,
+  method: string,
+  route: string,
+  status: string,
+): Observe {
+  const child = histogram.labels(method, route, status);
+  const bounds = HTTP_DURATION_BUCKETS;
+  let key: string | undefined;
+  let series: Series | undefined;
+  return (seconds) => {
+    const all = (histogram as unknown as { hashMap?: Record<string, Series | undefined> }).hashMap;
+    if (series !== undefined && all?.[key as string] === series) {
+      series.sum += seconds;
+      series.count += 1;
+      for (const bound of bounds) {
+        if (seconds <= bound) {
+          series.bucketValues[bound] += 1;
+          break;
+        }
+      }
+      return;
+    }
+    child.observe(seconds);
+    [key, series] = findSeries(all, { method, route, status_code: status }) ?? [];
+  };
+}
+
+function findSeries(
+  all: Record<string, Series | undefined> | undefined,
+  labels: Record<string, string>,
+): [string, Series] | undefined {
+  for (const [key, series] of Object.entries(all ?? {})) {
+    if (
+      series !== undefined &&
+      typeof series.sum === 'number' &&
+      typeof series.count === 'number' &&
+      HTTP_DURATION_BUCKETS.every((bound) => typeof series.bucketValues?.[bound] === 'number') &&
+      Object.keys(labels).every((name) => series.labels?.[name] === labels[name])
+    ) {
+      return [key, series];
+    }
+  }
+  return undefined;
 }
