@@ -206,6 +206,12 @@ describeEachDatabase('Kernel (e2e)', (db) => {
       await t.http.get('/api/v1/log/head').expect(200);
       await admin('/components/memory/stop').expect(200);
       await t.http.get('/api/v1/log/head').expect(503);
+      // Validation comes first: a malformed request learns of its own mistake, a valid one of
+      // the outage.
+      const malformed = await t.http.get('/api/v1/memories/not-a-uuid').expect(400);
+      expect(malformed.body).toMatchObject({ code: 'invalid_id' });
+      await t.http.post('/api/v1/memories').send({ kind: 'BAD KIND' }).expect(400);
+      await t.http.post('/api/v1/memories').send({ content: 'ok' }).expect(503);
       await admin('/components/memory/start').expect(200);
       await t.http.get('/api/v1/log/head').expect(200);
       await expect(component('world-model')).resolves.toMatchObject({ state: 'stopped' });
