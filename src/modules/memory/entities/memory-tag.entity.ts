@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from './columns';
+import { MemoryEntity } from './memory.entity';
 
 /** Tag index: one row per (memory, tag), with the leaf index for ordered, paginated filters. */
 @Entity('memory_tags')
@@ -13,4 +14,9 @@ export class MemoryTagEntity {
 
   @Column({ name: 'leaf_index', type: 'bigint', transformer: bigintNumber })
   leafIndex!: number;
+
+  /** Declared so that the schema the entities describe has the migration's foreign key; never loaded. */
+  @ManyToOne(() => MemoryEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'memory_id', foreignKeyConstraintName: 'fk_memory_tags_memory' })
+  memory?: MemoryEntity;
 }

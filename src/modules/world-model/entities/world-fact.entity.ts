@@ -2,11 +2,19 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../../memory/entities/columns';
 
 /**
+ * The migration's collation for subjects and predicates. Entity metadata is built once per
+ * process from DB_TYPE; at run time it only matters to the CLI's schema comparison (no DDL is
+ * ever derived from entities: synchronize is off).
+ */
+const BYTE_ORDER = process.env.DB_TYPE === 'postgres' ? { collation: 'C' } : {};
+
+/**
  * One claim of an observation and what the rules derived for it, in one generation of the
  * projection, keyed by its place in the log (so the projection appends at the table's end).
  * `validTo` is stored without NULLs so that "open at t" is one index range: OPEN_END for
  * current facts, `validFrom` for claims that never held (see projection/rows.ts).
- * On PostgreSQL, subject and predicate use the "C" collation (set by the migration).
+ * On PostgreSQL, subject and predicate use the "C" collation (set by the migration; declared here
+ * for PostgreSQL only, so that the TypeORM CLI compares like with like on either database).
  */
 @Entity('world_facts')
 @Index('idx_world_facts_group_to', ['generation', 'subject', 'predicate', 'validTo'])
@@ -28,10 +36,10 @@ export class WorldFactEntity {
   @Column({ type: 'varchar', length: 80 })
   id!: string;
 
-  @Column({ type: 'varchar', length: 256 })
+  @Column({ type: 'varchar', length: 256, ...BYTE_ORDER })
   subject!: string;
 
-  @Column({ type: 'varchar', length: 256 })
+  @Column({ type: 'varchar', length: 256, ...BYTE_ORDER })
   predicate!: string;
 
   /** JSON text of the scalar object; null for a retraction. */
