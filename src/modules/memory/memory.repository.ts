@@ -154,6 +154,15 @@ export class MemoryRepository {
    * index). Raw rows: entity hydration would cost several times the query on this hot path.
    */
   async leafTags(filter: LeafTagFilter): Promise<LeafTagRow[]> {
+    const sqlite = this.sqlite();
+    if (sqlite) {
+      return sqlite.leafTags(
+        filter.kind,
+        filter.tag,
+        filter.beforeLeafIndex ?? Number.MAX_SAFE_INTEGER,
+        filter.limit,
+      );
+    }
     const qb = this.memories
       .createQueryBuilder('m')
       .select('m.id', 'id')

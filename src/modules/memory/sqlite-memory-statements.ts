@@ -25,6 +25,8 @@ export class SqliteMemoryStatements {
   private readonly byLeafRange: BetterSqlite3.Statement<[number, number]>;
   private readonly state: BetterSqlite3.Statement<[]>;
   private readonly node: BetterSqlite3.Statement<[number, number]>;
+  private readonly kindBefore: BetterSqlite3.Statement<[string, number, number]>;
+  private readonly kindTagBefore: BetterSqlite3.Statement<[string, string, number, number]>;
   private readonly update: BetterSqlite3.Statement<unknown[]>;
   private readonly reinforceAll: BetterSqlite3.Transaction<
     (batch: readonly Reinforcement[]) => boolean[]
@@ -43,6 +45,16 @@ export class SqliteMemoryStatements {
     );
     this.state = db.prepare('SELECT tree_size, root_hash FROM log_state WHERE id = 1');
     this.node = db.prepare('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?');
+    // The conscience's precedent and statistics read these on every evaluation.
+    this.kindBefore = db.prepare(
+      `SELECT id, leaf_index AS leafIndex, created_at AS createdAt, tags FROM memories
+       WHERE kind = ? AND leaf_index < ? ORDER BY leaf_index DESC LIMIT ?`,
+    );
+    this.kindTagBefore = db.prepare(
+      `SELECT m.id, t.leaf_index AS leafIndex, m.created_at AS createdAt, m.tags FROM memories m
+       INNER JOIN memory_tags t ON t.memory_id = m.id AND t.tag = ?
+       WHERE m.kind = ? AND t.leaf_index < ? ORDER BY t.leaf_index DESC LIMIT ?`,
+    );
     this.update = db.prepare(
       `UPDATE memories SET strength = ?, reinforced_at = ?, fades_at = ?, recall_count = recall_count + 1
        WHERE id = ? AND reinforced_at = ? AND strength = ? AND forgotten_at IS NULL`,
@@ -91,6 +103,20 @@ export class SqliteMemoryStatements {
       }
     }
     return out;
+  }
+
+  /** Leaf fields of the newest memories of a kind (with a tag) below a leaf index. */
+  leafTags(
+    kind: string,
+    tag: string | undefined,
+    before: number,
+    limit: number,
+  ): Array<{ id: string; leafIndex: number; createdAt: number; tags: string }> {
+    const rows =
+      tag === undefined
+        ? this.kindBefore.all(kind, before, limit)
+        : this.kindTagBefore.all(tag, kind, before, limit);
+    return rows as Array<{ id: string; leafIndex: number; createdAt: number; tags: string }>;
   }
 
   /** Every update in one IMMEDIATE transaction; true for each that applied. */
