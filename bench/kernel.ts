@@ -33,7 +33,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
-import { Client } from 'pg';
 import { fmt, markdownTable } from './lib/memory-bench-util';
 import {
   call,
@@ -46,6 +45,8 @@ import {
   Server,
   startServer,
   stopServer,
+  Reply,
+  withPg,
 } from './world-util';
 
 const ROOT = resolve(__dirname, '..');
@@ -182,10 +183,11 @@ async function benchDatabase(
   pinned: boolean,
 ): Promise<Record<string, unknown>> {
   const db: Db = { kind, dataDir: mkdtempSync(join(tmpdir(), 'phoenix-bench-kernel-')) };
-  if (kind === 'postgres') {
-    db.url = options.postgres;
+  const url = options.postgres;
+  if (kind === 'postgres' && url) {
+    db.url = url;
     db.schema = `bench_kernel_${randomBytes(4).toString('hex')}`;
-    await withPg(db, (c) => c.query(`CREATE SCHEMA ${db.schema}`));
+    await withPg(url, (c) => c.query(`CREATE SCHEMA ${db.schema}`));
   }
   const port = await freePort();
   console.log(`\n## ${kind}`);
@@ -195,8 +197,6 @@ async function benchDatabase(
   try {
     const first = await boot(db, port, pinned);
     phoenix = first.phoenix;
-    // Node loads fetch (undici) on its first use; not in the middle of a measurement.
-    await fetch(`http://127.0.0.1:${port}/api/v1/admin/chaos/faults`, { headers: AUTH });
     boots.push({ after: 'nothing (empty data)', times: first.times });
     if (options.only.has('crash')) {
       result.crash = await crashRestarts(phoenix, options.reps);
@@ -230,8 +230,8 @@ async function benchDatabase(
       await stopServer(phoenix.server);
     }
     rmSync(db.dataDir, { recursive: true, force: true });
-    if (db.schema) {
-      await withPg(db, (c) => c.query(`DROP SCHEMA IF EXISTS ${db.schema} CASCADE`));
+    if (db.schema && url) {
+      await withPg(url, (c) => c.query(`DROP SCHEMA IF EXISTS ${db.schema} CASCADE`));
     }
   }
 }
@@ -400,9 +400,8 @@ interface Crash {
   restarts: number;
 }
 
-async function crashOnce(phoenix: Phoenix, name: Component, timeoutMs: number): Promise<Crash> {
-  const { port } = phoenix;
-  const before = await statusOf(port, name);
+/** A crash fault on every request to `name` (until cleared); its id. */
+async function injectCrash(port: number, name: Component): Promise<string> {
   const fault = await json<{ id: string }>(
     call(
       port,
@@ -413,14 +412,22 @@ async function crashOnce(phoenix: Phoenix, name: Component, timeoutMs: number): 
     ),
     201,
   );
+  return fault.id;
+}
+
+function clearFault(port: number, id: string): Promise<Reply> {
+  return call(port, 'DELETE', `/api/v1/admin/chaos/faults/${id}`, undefined, AUTH);
+}
+
+async function crashOnce(phoenix: Phoenix, name: Component, timeoutMs: number): Promise<Crash> {
+  const { port } = phoenix;
+  const before = await statusOf(port, name);
+  const faultId = await injectCrash(port, name);
   const crash = await call(port, 'GET', PROBE[name]);
   const crashedAt = performance.now();
-  // world-util's `call` speaks GET and POST only; the fault must go before the restart, or the
-  // restarted component would crash again on its first request.
-  const cleared = await fetch(`http://127.0.0.1:${port}/api/v1/admin/chaos/faults/${fault.id}`, {
-    method: 'DELETE',
-    headers: AUTH,
-  });
+  // The fault must go before the restart, or the restarted component would crash again on its
+  // first request.
+  const cleared = await clearFault(port, faultId);
   const clearedMs = performance.now() - crashedAt;
   if (crash.status !== 503 || cleared.status !== 204) {
     throw new Error(`crash of ${name}: answered ${crash.status}, fault cleared ${cleared.status}`);
@@ -503,21 +510,9 @@ async function backoffLadder(phoenix: Phoenix) {
     for (const delay of LADDER_MS) {
       downMs.push((await crashOnce(phoenix, name, delay + 10_000)).downMs);
     }
-    const fault = await json<{ id: string }>(
-      call(
-        port,
-        'POST',
-        '/api/v1/admin/chaos/faults',
-        { component: name, type: 'crash', probability: 1, durationMs: 60_000 },
-        AUTH,
-      ),
-      201,
-    );
+    const faultId = await injectCrash(port, name);
     await call(port, 'GET', PROBE[name]);
-    await fetch(`http://127.0.0.1:${port}/api/v1/admin/chaos/faults/${fault.id}`, {
-      method: 'DELETE',
-      headers: AUTH,
-    });
+    await clearFault(port, faultId);
     await sleep(1000);
     const after = await statusOf(port, name);
     const started = performance.now();
@@ -1070,16 +1065,6 @@ function printBoots(boots: ReadonlyArray<{ after: string; times: BootTimes }>) {
     ),
   );
   return summary;
-}
-
-async function withPg(db: Db, fn: (client: Client) => Promise<unknown>): Promise<void> {
-  const client = new Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 main().catch((error: unknown) => {

@@ -5,9 +5,11 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+
+export { freePort } from './lib/memory-bench-util';
 
 export const HOST = '127.0.0.1';
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -17,18 +19,6 @@ export interface Server {
   child: ChildProcess;
   exited: Promise<number | null>;
   output(): string;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Whether the server and this process can each have a CPU of their own. */
@@ -92,7 +82,7 @@ export interface Reply {
 
 export function call(
   port: number,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
@@ -251,4 +241,15 @@ export function cpuMeter(
       serverWroteMB: round((after.wrote - before.wrote) / 1e6),
     };
   };
+}
+
+/** Runs `fn` on a PostgreSQL client of its own (schema set-up and clean-up). */
+export async function withPg(url: string, fn: (client: Client) => Promise<unknown>): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await fn(client);
+  } finally {
+    await client.end();
+  }
 }

@@ -21,7 +21,6 @@ import autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import {
   call,
   canPin,
@@ -36,6 +35,7 @@ import {
   Server,
   startServer,
   stopServer,
+  withPg,
 } from './world-util';
 
 const ROOT = resolve(__dirname, '..');
@@ -351,16 +351,6 @@ async function load(server: Server, options: Options, worldRunning: boolean) {
         }
       : null,
   };
-}
-
-async function withPg(url: string, fn: (client: Client) => Promise<unknown>): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 main().catch((error: unknown) => {

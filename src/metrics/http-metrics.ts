@@ -52,7 +52,8 @@ export function histogramObserver(histogram: Histogram<string>): HttpObserver {
       const key = status * 8 + index;
       let observe = children.get(key);
       if (!observe) {
-        observe = seriesObserver(histogram, METHODS[index], route, String(status));
+        const child = histogram.labels(METHODS[index], route, String(status));
+        observe = (value) => child.observe(value);
         children.set(key, observe);
       }
       observe(seconds);
@@ -65,66 +66,4 @@ export function histogramObserver(histogram: Histogram<string>): HttpObserver {
 function methodIndex(method: string): number {
   const index = METHODS.indexOf(method);
   return index === -1 ? OTHER : index;
-}
-
-/** One labelled series of a prom-client 15 histogram, as it keeps it (`hashMap[key]`). */
-interface Series {
-  labels: Record<string, string>;
-  sum: number;
-  count: number;
-  bucketValues: Record<number, number>;
-}
-
-/**
- * Observes one series of the histogram. prom-client's own `observe` re-validates the labels
- * and rebuilds the series key on every call (most of a probe's metrics cost, docs/performance.md
- * "Health probes"); here the first observation goes through it, which creates the series, and
- * the following ones add to that series directly, exactly as prom-client does (bucket of the
- * first bound ≥ the value, sum, count). Should the series not be where prom-client 15 keeps
- * it, or be replaced (a registry reset), the public path is taken again.
- */
-function seriesObserver(
-  histogram: Histogram<string>,
-  method: string,
-  route: string,
-  status: string,
-): Observe {
-  const child = histogram.labels(method, route, status);
-  const bounds = HTTP_DURATION_BUCKETS;
-  let key: string | undefined;
-  let series: Series | undefined;
-  return (seconds) => {
-    const all = (histogram as unknown as { hashMap?: Record<string, Series | undefined> }).hashMap;
-    if (series !== undefined && all?.[key as string] === series) {
-      series.sum += seconds;
-      series.count += 1;
-      for (const bound of bounds) {
-        if (seconds <= bound) {
-          series.bucketValues[bound] += 1;
-          break;
-        }
-      }
-      return;
-    }
-    child.observe(seconds);
-    [key, series] = findSeries(all, { method, route, status_code: status }) ?? [];
-  };
-}
-
-function findSeries(
-  all: Record<string, Series | undefined> | undefined,
-  labels: Record<string, string>,
-): [string, Series] | undefined {
-  for (const [key, series] of Object.entries(all ?? {})) {
-    if (
-      series !== undefined &&
-      typeof series.sum === 'number' &&
-      typeof series.count === 'number' &&
-      HTTP_DURATION_BUCKETS.every((bound) => typeof series.bucketValues?.[bound] === 'number') &&
-      Object.keys(labels).every((name) => series.labels?.[name] === labels[name])
-    ) {
-      return [key, series];
-    }
-  }
-  return undefined;
 }

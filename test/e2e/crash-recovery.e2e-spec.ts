@@ -1,27 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSchema, describeEachDatabase, dropSchema, postgresUrl } from './utils/databases';
+import { freePort } from './utils/ports';
 
 const MAIN = resolve(__dirname, '../../dist/main.js');
 const TOKEN = 'crash-recovery-admin-token-0123456789';
 const CONNECTIONS = 50;
 const ROUNDS = 5;
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => ok(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** One HTTP call on a keep-alive agent; rejects when the connection dies (as under kill -9). */
 function call(

@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { ConfigError, loadConfig } from '../../src/config/environment';
 import { createSchema, describeEachDatabase, dropSchema, postgresUrl } from './utils/databases';
 import { eventually } from './utils/eventually';
+import { freePort } from './utils/ports';
 import { TestApp } from './utils/test-app';
 
 /**
@@ -192,13 +193,6 @@ function listenOn(server: Server): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
   );
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listenOn(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('Dockerfile', () => {

@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './utils/ports';
 
 const MAIN = resolve(__dirname, '../../dist/main.js');
 
@@ -10,17 +11,6 @@ interface Exit {
   code: number | null;
   stderr: string;
   stdout: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => ok(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function run(env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit> } {
