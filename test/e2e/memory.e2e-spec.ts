@@ -45,7 +45,12 @@ describeEachDatabase('Memories (e2e)', (db) => {
         treeSize: before + 1,
         recallCount: 0,
       });
-      expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
+      // A version 7 UUID: time-ordered, so a later memory's id sorts after this one's.
+      const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+      expect(res.body.id).toMatch(v7);
+      const later = await store({ content: 'later' }).expect(201);
+      expect(later.body.id).toMatch(v7);
+      expect(later.body.id > res.body.id).toBe(true);
       expect(res.body.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(Date.parse(res.body.expiresAt) - Date.parse(res.body.createdAt)).toBe(3_600_000);
       expect(res.body.leafHash).toBe(clientLeafHash(res.body));

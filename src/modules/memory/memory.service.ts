@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { MemoryPageDto, MemoryDto, StoredMemoryDto } from './dto/memory.dto';
 import type { ListMemoriesQuery } from './dto/list-memories.query';
@@ -307,7 +307,7 @@ export class MemoryService {
     const pinned = input.pinned ?? false;
     const strength = initialStrength(input.importance ?? 0.5);
     return {
-      id: randomUUID(),
+      id: uuidv7(),
       kind: input.kind ?? 'note',
       contentType: CONTENT_TYPE,
       canonical: digest.canonical,
