@@ -161,6 +161,33 @@ describeEachDatabase('Conscience decisions in the memory log (e2e)', (db) => {
       ).toEqual([]);
       const latest = await memories.leafTags({ kind: 'decision', limit: 1 });
       expect(latest).toHaveLength(1);
+      // The precedent's read: the tree size and the subject's newest tags below it.
+      const tagged = await memories.latestTagged('decision', `subject:${subject}`, 1);
+      expect(tagged.treeSize).toBe(await memories.treeSize());
+      expect(tagged.tags).toEqual([rows[0].tags]);
+      expect(await memories.latestTagged('note', `subject:${subject}`, 5)).toEqual({
+        treeSize: tagged.treeSize,
+        tags: [],
+      });
+      // Read again (on SQLite from the tail the first read kept), then after more appends.
+      expect(await memories.latestTagged('decision', `subject:${subject}`, 2)).toEqual({
+        treeSize: tagged.treeSize,
+        tags: [rows[0].tags, rows[1].tags],
+      });
+      await t.http
+        .post('/api/v1/memories')
+        .send({ content: 1, tags: [`subject:${subject}`] })
+        .expect(201);
+      const third = await evaluate({ action });
+      const after = await memories.latestTagged('decision', `subject:${subject}`, 2);
+      expect(after.treeSize).toBe(third.body.leafIndex + 1);
+      const fromIndex = await memories.leafTags({
+        kind: 'decision',
+        tag: `subject:${subject}`,
+        limit: 2,
+      });
+      expect(fromIndex.map((r) => r.id)).toEqual([third.body.id, second.body.id]);
+      expect(after.tags).toEqual(fromIndex.map((r) => r.tags));
     });
 
     it('should keep forgotten memories in leafTags (tags are leaf fields) but not in list', async () => {

@@ -42,6 +42,16 @@ class FakeLog {
             .map(({ id, leafIndex, createdAt, tags }) => ({ id, leafIndex, createdAt, tags })),
         ),
     ),
+    latestTagged: jest.fn((kind: string, tag: string, limit: number) =>
+      Promise.resolve({
+        treeSize: this.leaves.length,
+        tags: this.leaves
+          .filter((l) => l.kind === kind && l.tags.includes(tag))
+          .reverse()
+          .slice(0, limit)
+          .map((l) => l.tags),
+      }),
+    ),
     store: jest.fn((dto: { content: unknown; kind: string; tags: string[] }) =>
       Promise.resolve(this.add(dto.kind, dto.tags, Date.now(), dto.content)),
     ),
@@ -95,12 +105,11 @@ describe(ConscienceService.name, () => {
         considered: 1,
         deny: 1,
       });
-      expect(log.service.leafTags).toHaveBeenCalledWith({
-        kind: 'decision',
-        tag: `subject:${subjectOf(action)}`,
-        beforeLeafIndex: 2,
-        limit: 20,
-      });
+      expect(log.service.latestTagged).toHaveBeenCalledWith(
+        'decision',
+        `subject:${subjectOf(action)}`,
+        20,
+      );
     });
 
     it('should fail with 503 and store nothing while memory is unavailable', async () => {

@@ -191,16 +191,12 @@ export class ConscienceService {
    * from their tags, bounded by the tree size, so the same log always gives the same precedent.
    */
   private async precedent(subject: string, window: number): Promise<PrecedentHistory> {
-    const asOfTreeSize = await this.memories.treeSize();
-    const rows = await this.memories.leafTags({
-      kind: DECISION_KIND,
-      tag: subjectTag(subject),
-      beforeLeafIndex: asOfTreeSize,
-      limit: window,
-    });
-    const verdicts = rows
-      .map((row) => verdictOfTags(row.tags))
-      .filter((v): v is Verdict => v !== null);
-    return { subject, asOfTreeSize, verdicts };
+    const { treeSize, tags } = await this.memories.latestTagged(
+      DECISION_KIND,
+      subjectTag(subject),
+      window,
+    );
+    const verdicts = tags.map(verdictOfTags).filter((v): v is Verdict => v !== null);
+    return { subject, asOfTreeSize: treeSize, verdicts };
   }
 }

@@ -172,7 +172,9 @@ export class MemoryRepository {
       .where('m.kind = :kind', { kind: filter.kind });
     let leafIndex = 'm.leafIndex';
     if (filter.tag !== undefined) {
-      qb.innerJoin(MemoryTagEntity, 't', 't.memoryId = m.id AND t.tag = :tag', { tag: filter.tag });
+      qb.innerJoin(MemoryTagEntity, 't', 't.leafIndex = m.leafIndex AND t.tag = :tag', {
+        tag: filter.tag,
+      });
       leafIndex = 't.leafIndex';
     }
     if (filter.beforeLeafIndex !== undefined) {
@@ -190,6 +192,24 @@ export class MemoryRepository {
       leafIndex: Number(r.leafIndex),
       createdAt: Number(r.createdAt),
     }));
+  }
+
+  /**
+   * The tree size, and the tags of the newest memories of a kind with a tag below it, newest
+   * first: what a precedent read needs, without the other leaf fields.
+   */
+  async latestTagged(
+    kind: string,
+    tag: string,
+    limit: number,
+  ): Promise<{ treeSize: number; tags: Array<readonly string[]> }> {
+    const sqlite = this.sqlite();
+    if (sqlite) {
+      return sqlite.latestTagged(kind, tag, limit);
+    }
+    const treeSize = await this.treeSize();
+    const rows = await this.leafTags({ kind, tag, beforeLeafIndex: treeSize, limit });
+    return { treeSize, tags: rows.map((r) => JSON.parse(r.tags) as string[]) };
   }
 
   /**

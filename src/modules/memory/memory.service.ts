@@ -245,6 +245,18 @@ export class MemoryService {
     }));
   }
 
+  /**
+   * The tree size, and the tags of the newest `limit` memories of a kind with a tag below it
+   * (newest first, forgotten ones included): a read that is the same for the same log.
+   */
+  async latestTagged(
+    kind: string,
+    tag: string,
+    limit: number,
+  ): Promise<{ treeSize: number; tags: Array<readonly string[]> }> {
+    return this.repository.latestTagged(kind, tag, limit);
+  }
+
   /** The number of leaves in the log. */
   async treeSize(): Promise<number> {
     return this.repository.treeSize();

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { MemoryEntity } from './entities';
 import { NodeId, nodeKey } from './merkle';
+import { tagTailsOf } from './tag-tails';
 
 /** A recall's reinforcement: applies only if the memory is as it was read (optimistic). */
 export interface Reinforcement {
@@ -27,6 +28,7 @@ export class SqliteMemoryStatements {
   private readonly node: BetterSqlite3.Statement<[number, number]>;
   private readonly kindBefore: BetterSqlite3.Statement<[string, number, number]>;
   private readonly kindTagBefore: BetterSqlite3.Statement<[string, string, number, number]>;
+  private readonly tagsOfKindTagBefore: BetterSqlite3.Statement<[string, string, number, number]>;
   private readonly update: BetterSqlite3.Statement<unknown[]>;
   private readonly reinforceAll: BetterSqlite3.Transaction<
     (batch: readonly Reinforcement[]) => boolean[]
@@ -50,11 +52,13 @@ export class SqliteMemoryStatements {
       `SELECT id, leaf_index AS leafIndex, created_at AS createdAt, tags FROM memories
        WHERE kind = ? AND leaf_index < ? ORDER BY leaf_index DESC LIMIT ?`,
     );
+    // Joined on the leaf index (an integer unique key), not the UUID text key: half the time.
+    const tagged = `FROM memory_tags t INNER JOIN memories m ON m.leaf_index = t.leaf_index
+       WHERE t.tag = ? AND m.kind = ? AND t.leaf_index < ? ORDER BY t.leaf_index DESC LIMIT ?`;
     this.kindTagBefore = db.prepare(
-      `SELECT m.id, t.leaf_index AS leafIndex, m.created_at AS createdAt, m.tags FROM memories m
-       INNER JOIN memory_tags t ON t.memory_id = m.id AND t.tag = ?
-       WHERE m.kind = ? AND t.leaf_index < ? ORDER BY t.leaf_index DESC LIMIT ?`,
+      `SELECT m.id, t.leaf_index AS leafIndex, m.created_at AS createdAt, m.tags ${tagged}`,
     );
+    this.tagsOfKindTagBefore = db.prepare(`SELECT m.tags ${tagged}`).pluck(true);
     this.update = db.prepare(
       `UPDATE memories SET strength = ?, reinforced_at = ?, fades_at = ?, recall_count = recall_count + 1
        WHERE id = ? AND reinforced_at = ? AND strength = ? AND forgotten_at IS NULL`,
@@ -117,6 +121,28 @@ export class SqliteMemoryStatements {
         ? this.kindBefore.all(kind, before, limit)
         : this.kindTagBefore.all(tag, kind, before, limit);
     return rows as Array<{ id: string; leafIndex: number; createdAt: number; tags: string }>;
+  }
+
+  /**
+   * The tree size and, below it, the tags of the newest memories of a kind with a tag, newest
+   * first: one snapshot, as nothing else writes between two synchronous reads. Answered from the
+   * connection's tag tails when they hold the pair, else from the index (and kept there).
+   */
+  latestTagged(
+    kind: string,
+    tag: string,
+    limit: number,
+  ): { treeSize: number; tags: Array<readonly string[]> } {
+    const { treeSize } = this.logState();
+    const tails = tagTailsOf(this.db);
+    const cached = tails.get(kind, tag, limit, treeSize);
+    if (cached) {
+      return { treeSize, tags: cached };
+    }
+    const rows = this.tagsOfKindTagBefore.all(tag, kind, treeSize, limit) as string[];
+    const tags = rows.map((row) => JSON.parse(row) as string[]);
+    tails.fill(kind, tag, limit, tags, treeSize);
+    return { treeSize, tags };
   }
 
   /** Every update in one IMMEDIATE transaction; true for each that applied. */

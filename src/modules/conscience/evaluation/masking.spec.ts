@@ -44,6 +44,30 @@ describe(applyMask.name, () => {
     const masked = applyMask({ action: { type: 't' }, context: {} }, ['/context/user/email']);
     expect(masked).toEqual({ action: { type: 't' }, context: {} });
   });
+
+  it('should mask a member named __proto__ as data, leaving the prototype alone', () => {
+    const document = JSON.parse('{"action":{"type":"t"},"context":{"__proto__":{"a":1}}}') as {
+      action: object;
+      context: Record<string, unknown>;
+    };
+    const masked = applyMask(document, ['/context/__proto__/a']);
+    expect(Object.getPrototypeOf(masked.context)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(masked.context, '__proto__')?.value).toEqual({
+      a: MASKED,
+    });
+    expect(JSON.stringify(document)).toBe(
+      '{"action":{"type":"t"},"context":{"__proto__":{"a":1}}}',
+    );
+  });
+
+  it('should keep holes and untouched items of arrays it masks in', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const masked = applyMask({ action: { type: 't' }, context: { list: [1, , { s: 2 }] } }, [
+      '/context/list/*/s',
+    ]);
+    expect(1 in masked.context.list).toBe(false);
+    expect(masked.context.list).toEqual([1, , { s: MASKED }]); // eslint-disable-line no-sparse-arrays
+  });
 });
 
 describe(parsePointer.name, () => {

@@ -1,19 +1,25 @@
 export const MASKED = '[masked]';
 
+/** Parsed pointers per mask list: an axiom set's mask is parsed once, not per evaluation. */
+const parsedMasks = new WeakMap<readonly string[], string[][]>();
+
 /**
  * A copy of `document` in which the value at each JSON Pointer (RFC 6901) is replaced by
  * "[masked]". A `*` segment matches every member of an object or array. Pointers that lead
- * nowhere are ignored; the input is not modified.
+ * nowhere are ignored; the input is not modified. Only the objects and arrays on the way to a
+ * masked value are copied; the rest is shared with the input (nothing here writes to either).
  */
 export function applyMask<T extends object>(document: T, pointers: readonly string[]): T {
-  const copy = structuredClone(document);
-  for (const pointer of pointers) {
-    const segments = parsePointer(pointer);
-    if (segments.length > 0) {
-      maskAt(copy, segments);
-    }
+  let parsed = parsedMasks.get(pointers);
+  if (!parsed) {
+    parsed = pointers.map(parsePointer).filter((segments) => segments.length > 0);
+    parsedMasks.set(pointers, parsed);
   }
-  return copy;
+  let masked: unknown = document;
+  for (const segments of parsed) {
+    masked = maskedCopy(masked, segments, 0);
+  }
+  return masked as T;
 }
 
 /** RFC 6901: "/a~1b/c~0d" → ["a/b", "c~d"]; "" (the whole document) → []. */
@@ -30,18 +36,21 @@ export function parsePointer(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function maskAt(node: unknown, segments: readonly string[]): void {
+function maskedCopy(node: unknown, segments: readonly string[], depth: number): unknown {
   if (node === null || typeof node !== 'object') {
-    return;
+    return node;
   }
-  const [head, ...rest] = segments;
+  const head = segments[depth];
   const container = node as Record<string, unknown>;
   const keys = head === '*' ? Object.keys(container) : Object.hasOwn(container, head) ? [head] : [];
-  for (const key of keys) {
-    if (rest.length === 0) {
-      container[key] = MASKED;
-    } else {
-      maskAt(container[key], rest);
-    }
+  if (keys.length === 0) {
+    return node;
   }
+  // slice() keeps an array's holes; spread copies own enumerable members (`__proto__` included).
+  const copy = (Array.isArray(node) ? node.slice() : { ...container }) as Record<string, unknown>;
+  const last = depth === segments.length - 1;
+  for (const key of keys) {
+    copy[key] = last ? MASKED : maskedCopy(container[key], segments, depth + 1);
+  }
+  return copy;
 }

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { nodeKey } from '../merkle';
+import { tagTailsOf } from '../tag-tails';
 import { Frontier, frontierIds, PendingMemory, planAppend } from './append-plan';
 import type { AppendResult, LogWriter } from './log-writer';
 
@@ -23,13 +24,17 @@ export class SqliteLogWriter implements LogWriter {
   // async only to honour the LogWriter contract: the work itself is synchronous.
   // eslint-disable-next-line @typescript-eslint/require-await
   async append(batch: readonly PendingMemory[]): Promise<AppendResult> {
+    let result: AppendResult;
     try {
       // IMMEDIATE takes the write lock up front, so another process fails fast with BUSY.
-      return this.run.immediate(batch);
+      result = this.run.immediate(batch);
     } catch (error) {
       this.frontier = null;
       throw error;
     }
+    // Committed: extend the readers' tag tails before anything else can read.
+    tagTailsOf(this.db).appended(result.appended, result.treeSize);
+    return result;
   }
 
   reset(): void {
