@@ -169,7 +169,8 @@ describeEachDatabase('Conscience decisions in the memory log (e2e)', (db) => {
         treeSize: tagged.treeSize,
         tags: [],
       });
-      // Read again (on SQLite from the tail the first read kept), then after more appends.
+      // Read again (on SQLite from the tail the evaluations' precedent reads filled), then after
+      // more appends, among them a note with the same tag.
       expect(await memories.latestTagged('decision', `subject:${subject}`, 2)).toEqual({
         treeSize: tagged.treeSize,
         tags: [rows[0].tags, rows[1].tags],

@@ -110,6 +110,18 @@ describe(TagTails.name, () => {
     expect(tails.get('decision', 'subject:a', 5, 8)).toBeUndefined();
   });
 
+  it('should leave to the database the limits SQL reads otherwise (0, negative, fractional)', () => {
+    const tails = new TagTails();
+    const log = new Log();
+    log.append(tails, ['decision', ['subject:a']], ['decision', ['subject:a']]);
+    log.read(tails, 'decision', 'subject:a', 5);
+    for (const limit of [0, -1, 1.5, Number.NaN]) {
+      expect(tails.get('decision', 'subject:a', limit, 2)).toBeUndefined();
+    }
+    tails.fill('decision', 'subject:b', 0, [], 2);
+    expect(tails.size.pairs).toBe(1);
+  });
+
   it('should drop the least recently read pairs beyond its budget', () => {
     const tails = new TagTails(10);
     const log = new Log();

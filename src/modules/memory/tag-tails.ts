@@ -31,6 +31,9 @@ interface Tail {
  * - `through` is the log size the cache has seen every append up to. A read gives the size it
  *   read from the database; any other size (another process appended, a commit this cache did
  *   not see) empties the cache, and the read goes to the database.
+ * It assumes committed rows are not edited behind the service's back: a row whose tags were
+ * changed in place (tampering, which the integrity check reports) is seen by the database read
+ * but not by a tail that already held it, until the process restarts or the log grows elsewhere.
  */
 export class TagTails {
   /** Map order is recency of use: the first entry is the least recently read. */
@@ -48,7 +51,7 @@ export class TagTails {
     limit: number,
     treeSize: number,
   ): Array<readonly string[]> | undefined {
-    if (!this.at(treeSize)) {
+    if (!this.at(treeSize) || !isCount(limit)) {
       return undefined;
     }
     const key = tailKey(kind, tag);
@@ -73,12 +76,20 @@ export class TagTails {
     newestFirst: ReadonlyArray<readonly string[]>,
     treeSize: number,
   ): void {
-    if (!this.at(treeSize) || newestFirst.length > capacity || capacity > this.maxLeaves) {
+    if (
+      !this.at(treeSize) ||
+      !isCount(capacity) ||
+      newestFirst.length > capacity ||
+      capacity > this.maxLeaves
+    ) {
       return;
     }
     const key = tailKey(kind, tag);
     this.drop(key);
-    this.tails.set(key, { capacity, tags: [...newestFirst].reverse() });
+    this.tails.set(key, {
+      capacity,
+      tags: newestFirst.map((tags) => Object.freeze(tags)).reverse(),
+    });
     this.reserved += capacity;
     for (const oldest of this.tails.keys()) {
       if (this.reserved <= this.maxLeaves) {
@@ -122,6 +133,13 @@ export class TagTails {
     return false;
   }
 
+  /** Forgets everything: the next read of any pair goes to the database. */
+  clear(): void {
+    this.tails.clear();
+    this.reserved = 0;
+    this.through = null;
+  }
+
   private reset(treeSize: number): void {
     this.tails.clear();
     this.reserved = 0;
@@ -147,6 +165,11 @@ export function tagTailsOf(connection: object): TagTails {
     byConnection.set(connection, tails);
   }
   return tails;
+}
+
+/** A limit SQL and the cache read alike (LIMIT 0, a negative or a fractional one do not). */
+function isCount(limit: number): boolean {
+  return Number.isInteger(limit) && limit > 0;
 }
 
 function tailKey(kind: string, tag: string): string {

@@ -60,6 +60,13 @@ describe(applyMask.name, () => {
     );
   });
 
+  it('should take only index segments in arrays, never their length', () => {
+    const document = { action: { type: 't' }, context: { list: [{ s: 1 }] } };
+    const masked = applyMask(document, ['/context/list/length', '/context/list/01']);
+    expect(masked).toEqual({ action: { type: 't' }, context: { list: [{ s: 1 }] } });
+    expect(masked.context.list).toBe(document.context.list);
+  });
+
   it('should keep holes and untouched items of arrays it masks in', () => {
     // eslint-disable-next-line no-sparse-arrays
     const masked = applyMask({ action: { type: 't' }, context: { list: [1, , { s: 2 }] } }, [

@@ -1,13 +1,17 @@
 export const MASKED = '[masked]';
 
+/** RFC 6901 array index: `0`, or digits without a leading zero. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
 /** Parsed pointers per mask list: an axiom set's mask is parsed once, not per evaluation. */
 const parsedMasks = new WeakMap<readonly string[], string[][]>();
 
 /**
- * A copy of `document` in which the value at each JSON Pointer (RFC 6901) is replaced by
- * "[masked]". A `*` segment matches every member of an object or array. Pointers that lead
- * nowhere are ignored; the input is not modified. Only the objects and arrays on the way to a
- * masked value are copied; the rest is shared with the input (nothing here writes to either).
+ * `document` with the value at each JSON Pointer (RFC 6901) replaced by "[masked]", the input
+ * left unmodified. A `*` segment matches every member of an object or array; an array matches
+ * only index segments. Pointers that lead nowhere are ignored. Only the objects and arrays on
+ * the way to a masked value are copied; the rest is shared with the input (and with an empty
+ * mask the result is `document` itself), so callers must not write to either.
  */
 export function applyMask<T extends object>(document: T, pointers: readonly string[]): T {
   let parsed = parsedMasks.get(pointers);
@@ -42,7 +46,12 @@ function maskedCopy(node: unknown, segments: readonly string[], depth: number): 
   }
   const head = segments[depth];
   const container = node as Record<string, unknown>;
-  const keys = head === '*' ? Object.keys(container) : Object.hasOwn(container, head) ? [head] : [];
+  const keys =
+    head === '*'
+      ? Object.keys(container)
+      : Object.hasOwn(container, head) && (!Array.isArray(node) || ARRAY_INDEX.test(head))
+        ? [head]
+        : [];
   if (keys.length === 0) {
     return node;
   }

@@ -32,8 +32,14 @@ export class SqliteLogWriter implements LogWriter {
       this.frontier = null;
       throw error;
     }
-    // Committed: extend the readers' tag tails before anything else can read.
-    tagTailsOf(this.db).appended(result.appended, result.treeSize);
+    // Committed: extend the readers' tag tails before anything else can read. The append has
+    // happened whatever the cache does, so a failure there only empties it.
+    const tails = tagTailsOf(this.db);
+    try {
+      tails.appended(result.appended, result.treeSize);
+    } catch {
+      tails.clear();
+    }
     return result;
   }
 
