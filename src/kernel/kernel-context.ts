@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { contextField } from '../common/async-context';
 import { COMPONENT_NAMES, type ComponentName } from './component';
 
 /**
@@ -11,7 +11,7 @@ export interface KernelContext {
   origin: 'call' | 'lifecycle';
 }
 
-const storage = new AsyncLocalStorage<KernelContext>();
+const field = contextField<KernelContext>('component');
 
 /** The `call` context of each component, made once: the boundary enters one per request. */
 const CALL_CONTEXTS = new Map<ComponentName, KernelContext>(
@@ -26,10 +26,10 @@ export function callContext(component: ComponentName): KernelContext {
 }
 
 export function runInComponentContext<T>(context: KernelContext, fn: () => T): T {
-  return storage.run(context, fn);
+  return field.run(context, fn);
 }
 
 /** The component whose work is running now, if any (used to attribute stray errors). */
 export function currentComponentContext(): KernelContext | undefined {
-  return storage.getStore();
+  return field.get();
 }
