@@ -136,7 +136,12 @@ describeEachDatabase('World model rebuild (e2e)', (db) => {
         const incremental = await caughtUp();
         const before = await state();
         expect(before.facts.length).toBeGreaterThan(0);
-        expect(incremental.conflicts).toBeGreaterThan(0);
+        // The history went through conflicts. Whether any is still open at its end depends on
+        // the draw (seed 1788814961, path 1, ends with 440 facts that were once in conflict and
+        // none open), so that is not required.
+        expect(
+          before.facts.some((f: { conflict_id: string | null }) => f.conflict_id !== null),
+        ).toBe(true);
         expect(before.facts.some((f: { status: string }) => f.status === 'retraction')).toBe(true);
         expect(before.facts.some((f: { status: string }) => f.status === 'closed')).toBe(true);
 
