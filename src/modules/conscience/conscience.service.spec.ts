@@ -26,21 +26,14 @@ class FakeLog {
   }
 
   readonly service = {
-    treeSize: () => Promise.resolve(this.leaves.length),
-    leafTags: jest.fn(
-      (q: { kind: string; tag?: string; beforeLeafIndex?: number; limit: number }) =>
-        Promise.resolve(
-          this.leaves
-            .filter(
-              (l) =>
-                l.kind === q.kind &&
-                (q.tag === undefined || l.tags.includes(q.tag)) &&
-                l.leafIndex < (q.beforeLeafIndex ?? Infinity),
-            )
-            .reverse()
-            .slice(0, q.limit)
-            .map(({ id, leafIndex, createdAt, tags }) => ({ id, leafIndex, createdAt, tags })),
-        ),
+    leafTags: jest.fn((q: { kind: string; beforeLeafIndex?: number; limit: number }) =>
+      Promise.resolve(
+        this.leaves
+          .filter((l) => l.kind === q.kind && l.leafIndex < (q.beforeLeafIndex ?? Infinity))
+          .reverse()
+          .slice(0, q.limit)
+          .map(({ id, leafIndex, createdAt, tags }) => ({ id, leafIndex, createdAt, tags })),
+      ),
     ),
     latestTagged: jest.fn((kind: string, tag: string, limit: number) =>
       Promise.resolve({

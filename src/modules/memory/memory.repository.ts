@@ -33,7 +33,6 @@ export interface MemoryFilter {
 
 export interface LeafTagFilter {
   kind: string;
-  tag?: string;
   /** Only leaves below this index. */
   beforeLeafIndex?: number;
   limit: number;
@@ -150,42 +149,30 @@ export class MemoryRepository {
 
   /**
    * Leaf fields of the newest memories of a kind (by leaf index), forgotten ones included,
-   * content not read. An index range drives it: (tag, leaf index) with a tag, else (kind, leaf
-   * index). Raw rows: entity hydration would cost several times the query on this hot path.
+   * content not read: a (kind, leaf index) range. Raw rows: entity hydration would cost several
+   * times the query on this hot path.
    */
   async leafTags(filter: LeafTagFilter): Promise<LeafTagRow[]> {
+    const before = filter.beforeLeafIndex ?? Number.MAX_SAFE_INTEGER;
     const sqlite = this.sqlite();
     if (sqlite) {
-      return sqlite.leafTags(
-        filter.kind,
-        filter.tag,
-        filter.beforeLeafIndex ?? Number.MAX_SAFE_INTEGER,
-        filter.limit,
-      );
+      return sqlite.leafTags(filter.kind, before, filter.limit);
     }
-    const qb = this.memories
+    const rows = await this.memories
       .createQueryBuilder('m')
       .select('m.id', 'id')
       .addSelect('m.leafIndex', 'leafIndex')
       .addSelect('m.createdAt', 'createdAt')
       .addSelect('m.tags', 'tags')
-      .where('m.kind = :kind', { kind: filter.kind });
-    let leafIndex = 'm.leafIndex';
-    if (filter.tag !== undefined) {
-      qb.innerJoin(MemoryTagEntity, 't', 't.leafIndex = m.leafIndex AND t.tag = :tag', {
-        tag: filter.tag,
-      });
-      leafIndex = 't.leafIndex';
-    }
-    if (filter.beforeLeafIndex !== undefined) {
-      qb.andWhere(`${leafIndex} < :before`, { before: filter.beforeLeafIndex });
-    }
-    const rows = await qb.orderBy(leafIndex, 'DESC').limit(filter.limit).getRawMany<{
-      id: string;
-      leafIndex: number | string;
-      createdAt: number | string;
-      tags: string;
-    }>();
+      .where('m.kind = :kind AND m.leafIndex < :before', { kind: filter.kind, before })
+      .orderBy('m.leafIndex', 'DESC')
+      .limit(filter.limit)
+      .getRawMany<{
+        id: string;
+        leafIndex: number | string;
+        createdAt: number | string;
+        tags: string;
+      }>();
     // PostgreSQL returns BIGINT as a string.
     return rows.map((r) => ({
       ...r,
@@ -196,7 +183,8 @@ export class MemoryRepository {
 
   /**
    * The tree size, and the tags of the newest memories of a kind with a tag below it, newest
-   * first: what a precedent read needs, without the other leaf fields.
+   * first: what a precedent read needs, without the other leaf fields. A (tag, leaf index)
+   * range joined to memories on the leaf index (an integer unique key, not the UUID text key).
    */
   async latestTagged(
     kind: string,
@@ -208,7 +196,14 @@ export class MemoryRepository {
       return sqlite.latestTagged(kind, tag, limit);
     }
     const treeSize = await this.treeSize();
-    const rows = await this.leafTags({ kind, tag, beforeLeafIndex: treeSize, limit });
+    const rows = await this.memories
+      .createQueryBuilder('m')
+      .select('m.tags', 'tags')
+      .innerJoin(MemoryTagEntity, 't', 't.leafIndex = m.leafIndex AND t.tag = :tag', { tag })
+      .where('m.kind = :kind AND t.leafIndex < :treeSize', { kind, treeSize })
+      .orderBy('t.leafIndex', 'DESC')
+      .limit(limit)
+      .getRawMany<{ tags: string }>();
     return { treeSize, tags: rows.map((r) => JSON.parse(r.tags) as string[]) };
   }
 

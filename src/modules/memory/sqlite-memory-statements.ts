@@ -27,7 +27,6 @@ export class SqliteMemoryStatements {
   private readonly state: BetterSqlite3.Statement<[]>;
   private readonly node: BetterSqlite3.Statement<[number, number]>;
   private readonly kindBefore: BetterSqlite3.Statement<[string, number, number]>;
-  private readonly kindTagBefore: BetterSqlite3.Statement<[string, string, number, number]>;
   private readonly tagsOfKindTagBefore: BetterSqlite3.Statement<[string, string, number, number]>;
   private readonly update: BetterSqlite3.Statement<unknown[]>;
   private readonly reinforceAll: BetterSqlite3.Transaction<
@@ -47,18 +46,18 @@ export class SqliteMemoryStatements {
     );
     this.state = db.prepare('SELECT tree_size, root_hash FROM log_state WHERE id = 1');
     this.node = db.prepare('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?');
-    // The conscience's precedent and statistics read these on every evaluation.
+    // The conscience's alignment statistics (leafTags) and precedent (latestTagged).
     this.kindBefore = db.prepare(
       `SELECT id, leaf_index AS leafIndex, created_at AS createdAt, tags FROM memories
        WHERE kind = ? AND leaf_index < ? ORDER BY leaf_index DESC LIMIT ?`,
     );
     // Joined on the leaf index (an integer unique key), not the UUID text key: half the time.
-    const tagged = `FROM memory_tags t INNER JOIN memories m ON m.leaf_index = t.leaf_index
-       WHERE t.tag = ? AND m.kind = ? AND t.leaf_index < ? ORDER BY t.leaf_index DESC LIMIT ?`;
-    this.kindTagBefore = db.prepare(
-      `SELECT m.id, t.leaf_index AS leafIndex, m.created_at AS createdAt, m.tags ${tagged}`,
-    );
-    this.tagsOfKindTagBefore = db.prepare(`SELECT m.tags ${tagged}`).pluck(true);
+    this.tagsOfKindTagBefore = db
+      .prepare(
+        `SELECT m.tags FROM memory_tags t INNER JOIN memories m ON m.leaf_index = t.leaf_index
+         WHERE t.tag = ? AND m.kind = ? AND t.leaf_index < ? ORDER BY t.leaf_index DESC LIMIT ?`,
+      )
+      .pluck(true);
     this.update = db.prepare(
       `UPDATE memories SET strength = ?, reinforced_at = ?, fades_at = ?, recall_count = recall_count + 1
        WHERE id = ? AND reinforced_at = ? AND strength = ? AND forgotten_at IS NULL`,
@@ -109,18 +108,18 @@ export class SqliteMemoryStatements {
     return out;
   }
 
-  /** Leaf fields of the newest memories of a kind (with a tag) below a leaf index. */
+  /** Leaf fields of the newest memories of a kind below a leaf index. */
   leafTags(
     kind: string,
-    tag: string | undefined,
     before: number,
     limit: number,
   ): Array<{ id: string; leafIndex: number; createdAt: number; tags: string }> {
-    const rows =
-      tag === undefined
-        ? this.kindBefore.all(kind, before, limit)
-        : this.kindTagBefore.all(tag, kind, before, limit);
-    return rows as Array<{ id: string; leafIndex: number; createdAt: number; tags: string }>;
+    return this.kindBefore.all(kind, before, limit) as Array<{
+      id: string;
+      leafIndex: number;
+      createdAt: number;
+      tags: string;
+    }>;
   }
 
   /**
