@@ -13,6 +13,7 @@ import {
   clientRoot,
   headVerifies,
 } from './utils/log-client';
+import { refuseInserts } from './utils/refusing-trigger';
 import { TestApp } from './utils/test-app';
 
 const ADMIN = 'test-admin-token-0123456789';
@@ -262,18 +263,13 @@ describeEachDatabase('Memory log: proofs, heads, integrity (e2e)', (db) => {
       treeSize: before.treeSize,
       tags: [],
     });
-    if (db === 'sqlite') {
-      await t.dataSource.query(
-        "CREATE TRIGGER explode BEFORE INSERT ON memory_tags WHEN NEW.tag = 'explode' BEGIN SELECT RAISE(ABORT, 'boom'); END",
-      );
-    } else {
-      await t.dataSource.query(
-        "CREATE FUNCTION explode() RETURNS trigger AS $$ BEGIN IF NEW.tag = 'explode' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
-      );
-      await t.dataSource.query(
-        'CREATE TRIGGER explode BEFORE INSERT ON memory_tags FOR EACH ROW EXECUTE FUNCTION explode()',
-      );
-    }
+    await refuseInserts(t.dataSource, db, {
+      name: 'explode',
+      table: 'memory_tags',
+      column: 'tag',
+      value: 'explode',
+      message: 'boom',
+    });
     const res = await t.http
       .post('/api/v1/memories')
       .send({ content: 'doomed', tags: ['explode'] })

@@ -1,6 +1,7 @@
 import { MemoryService } from '../../src/modules/memory/memory.service';
 import { describeEachDatabase } from './utils/databases';
 import { assertInclusion, clientLeafHash, clientRoot } from './utils/log-client';
+import { refuseInserts } from './utils/refusing-trigger';
 import { TestApp } from './utils/test-app';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -143,18 +144,13 @@ describeEachDatabase('Memories (e2e)', (db) => {
     it('should fail only the memory at fault among stores committed together, storing nothing of it', async () => {
       // A row the database refuses, in the middle of one batch (the stores are made in one
       // turn of the event loop, so they share a transaction until it fails).
-      if (db === 'sqlite') {
-        await t.dataSource.query(
-          "CREATE TRIGGER poison BEFORE INSERT ON memories WHEN NEW.kind = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
-        );
-      } else {
-        await t.dataSource.query(
-          "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN IF NEW.kind = 'poison' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
-        );
-        await t.dataSource.query(
-          'CREATE TRIGGER poison BEFORE INSERT ON memories FOR EACH ROW EXECUTE FUNCTION poison()',
-        );
-      }
+      const drop = await refuseInserts(t.dataSource, db, {
+        name: 'poison',
+        table: 'memories',
+        column: 'kind',
+        value: 'poison',
+        message: 'poisoned',
+      });
       try {
         const [size, rows, tags] = [
           await treeSize(),
@@ -203,12 +199,7 @@ describeEachDatabase('Memories (e2e)', (db) => {
           assertInclusion(m.leafHash, proof, head.rootHash);
         }
       } finally {
-        if (db === 'sqlite') {
-          await t.dataSource.query('DROP TRIGGER poison');
-        } else {
-          await t.dataSource.query('DROP TRIGGER poison ON memories');
-          await t.dataSource.query('DROP FUNCTION poison()');
-        }
+        await drop();
       }
     });
   });
