@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { MemoryEntity } from './entities';
 import { NodeId, nodeKey } from './merkle';
-import { tagTailsOf } from './tag-tails';
+import { TagTails, tagTailsOf } from './tag-tails';
 
 /** A recall's reinforcement: applies only if the memory is as it was read (optimistic). */
 export interface Reinforcement {
@@ -33,12 +33,14 @@ export class SqliteMemoryStatements {
     (batch: readonly Reinforcement[]) => boolean[]
   >;
   private readonly booleans: string[];
+  private readonly tails: TagTails;
 
   constructor(
     readonly db: BetterSqlite3.Database,
     memoryColumns: readonly ColumnMetadata[],
   ) {
     const select = memoryColumns.map((c) => `${c.databaseName} AS "${c.propertyName}"`).join(', ');
+    this.tails = tagTailsOf(db);
     this.booleans = memoryColumns.filter((c) => c.type === 'boolean').map((c) => c.propertyName);
     this.byId = db.prepare(`SELECT ${select} FROM memories WHERE id = ?`);
     this.byLeafRange = db.prepare(
@@ -133,14 +135,13 @@ export class SqliteMemoryStatements {
     limit: number,
   ): { treeSize: number; tags: Array<readonly string[]> } {
     const { treeSize } = this.logState();
-    const tails = tagTailsOf(this.db);
-    const cached = tails.get(kind, tag, limit, treeSize);
+    const cached = this.tails.get(kind, tag, limit, treeSize);
     if (cached) {
       return { treeSize, tags: cached };
     }
     const rows = this.tagsOfKindTagBefore.all(tag, kind, treeSize, limit) as string[];
     const tags = rows.map((row) => JSON.parse(row) as string[]);
-    tails.fill(kind, tag, limit, tags, treeSize);
+    this.tails.fill(kind, tag, limit, tags, treeSize);
     return { treeSize, tags };
   }
 

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { nodeKey } from '../merkle';
-import { tagTailsOf } from '../tag-tails';
+import { TagTails, tagTailsOf } from '../tag-tails';
 import { Frontier, frontierIds, PendingMemory, planAppend } from './append-plan';
 import type { AppendResult, LogWriter } from './log-writer';
 
@@ -11,6 +11,8 @@ import type { AppendResult, LogWriter } from './log-writer';
  */
 export class SqliteLogWriter implements LogWriter {
   private frontier: Frontier | null = null;
+  /** The readers' tag tails on this connection, extended after each commit. */
+  private readonly tails: TagTails;
   private readonly statements: ReturnType<SqliteLogWriter['prepare']>;
   private readonly run: BetterSqlite3.Transaction<
     (batch: readonly PendingMemory[]) => AppendResult
@@ -18,6 +20,7 @@ export class SqliteLogWriter implements LogWriter {
 
   constructor(private readonly db: BetterSqlite3.Database) {
     this.statements = this.prepare();
+    this.tails = tagTailsOf(db);
     this.run = db.transaction((batch: readonly PendingMemory[]) => this.appendSync(batch));
   }
 
@@ -34,11 +37,10 @@ export class SqliteLogWriter implements LogWriter {
     }
     // Committed: extend the readers' tag tails before anything else can read. The append has
     // happened whatever the cache does, so a failure there only empties it.
-    const tails = tagTailsOf(this.db);
     try {
-      tails.appended(result.appended, result.treeSize);
+      this.tails.appended(result.appended, result.treeSize);
     } catch {
-      tails.clear();
+      this.tails.clear();
     }
     return result;
   }
