@@ -144,7 +144,6 @@ describe(AxiomsService.name, () => {
     writeFileSync(path, document('v1'));
     create(20);
     await component.start();
-    await sleep(60);
     writeFileSync(path, document('v2'));
     await until(() => service.current().set.version === 'v2');
     expect(service.lastReloadOutcome()).toMatchObject({ trigger: 'file-change', changed: true });
@@ -158,7 +157,6 @@ describe(AxiomsService.name, () => {
     writeFileSync(path, document('v1'));
     create(20);
     await component.start();
-    await sleep(60);
     writeFileSync(path, '[]');
     await until(() => service.lastReloadOutcome() !== null);
     expect(service.lastReloadOutcome()).toMatchObject({ ok: false, trigger: 'file-change' });

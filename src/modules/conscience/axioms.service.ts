@@ -49,26 +49,10 @@ export class AxiomsService {
   /**
    * Start: the file, or else the built-in fallback with the reason (logged as a warning). When
    * the component restarts with a file's set still in service, an invalid file keeps that set.
+   * Runs in turn with reloads, so a reload triggered meanwhile reads the file after it.
    */
-  async load(): Promise<void> {
-    const read = await this.read();
-    if (read.ok) {
-      this.use(read.loaded);
-      return;
-    }
-    if (this.loaded.source === 'file') {
-      this.logger.warn(
-        { path: this.path, errors: read.errors },
-        `${read.reason}; keeping axioms version ${this.loaded.set.version}`,
-      );
-      return;
-    }
-    this.loaded = builtinAxioms();
-    this.fallbackReason = read.reason;
-    this.logger.warn(
-      { path: this.path, errors: read.errors },
-      `${read.reason}; running on the built-in fallback axioms (every decision is degraded)`,
-    );
+  load(): Promise<void> {
+    return this.inTurn(() => this.loadNow());
   }
 
   current(): LoadedAxioms {
@@ -89,9 +73,7 @@ export class AxiomsService {
    * service and throws AxiomsInvalidError (422) with the schema errors. Reloads run one at a time.
    */
   reload(trigger: ReloadTrigger): Promise<ReloadOutcome> {
-    const next = this.reloads.then(() => this.reloadNow(trigger));
-    this.reloads = next.catch(() => undefined);
-    return next;
+    return this.inTurn(() => this.reloadNow(trigger));
   }
 
   /** Reloads on file changes until unwatch(); polling every `intervalMs`. */
@@ -107,6 +89,34 @@ export class AxiomsService {
     this.watcher?.close();
     this.watcher = null;
     await this.reloads;
+  }
+
+  /** Runs `work` after every load and reload queued before it. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.reloads.then(work);
+    this.reloads = next.catch(() => undefined);
+    return next;
+  }
+
+  private async loadNow(): Promise<void> {
+    const read = await this.read();
+    if (read.ok) {
+      this.use(read.loaded);
+      return;
+    }
+    if (this.loaded.source === 'file') {
+      this.logger.warn(
+        { path: this.path, errors: read.errors },
+        `${read.reason}; keeping axioms version ${this.loaded.set.version}`,
+      );
+      return;
+    }
+    this.loaded = builtinAxioms();
+    this.fallbackReason = read.reason;
+    this.logger.warn(
+      { path: this.path, errors: read.errors },
+      `${read.reason}; running on the built-in fallback axioms (every decision is degraded)`,
+    );
   }
 
   private async reloadNow(trigger: ReloadTrigger): Promise<ReloadOutcome> {

@@ -23,11 +23,12 @@ export class ConscienceComponent implements SupervisedComponent, OnModuleInit {
     this.registry.register(this);
   }
 
+  /** Watches before it reads, so a change made while the file is being read is reloaded. */
   async start(): Promise<void> {
-    await this.axioms.load();
     if (this.config.conscience.watchIntervalMs > 0) {
       this.axioms.watch(this.config.conscience.watchIntervalMs);
     }
+    await this.axioms.load();
   }
 
   stop(): Promise<void> {

@@ -1,14 +1,22 @@
-import { type Stats, unwatchFile, watchFile } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 /**
  * Calls `onChange` once a file has changed and then stayed unchanged for `debounceMs`.
- * Polls with fs.watchFile (a stat every `intervalMs`) rather than fs.watch: stat follows
- * symlinks and survives the file being replaced by a rename, which is how editors and
- * Kubernetes ConfigMap volumes (an atomic `..data` symlink swap) update files. The file may
- * be missing at first; its appearance is a change. `close()` leaves no timer or watcher behind.
+ * Polls with stat every `intervalMs` rather than fs.watch: stat follows symlinks and survives
+ * the file being replaced by a rename, which is how editors and Kubernetes ConfigMap volumes
+ * (an atomic `..data` symlink swap) update files. The file may be missing; its appearance or
+ * disappearance is a change.
+ *
+ * `start()` takes the first stat synchronously, so a change made after `start()` returns is
+ * never missed, even one made before the first poll (fs.watchFile takes its first stat later,
+ * and a change made before it would go unseen). A caller that starts watching before it reads
+ * the file therefore cannot keep a stale copy. `close()` leaves no timer behind.
  */
 export class FileWatcher {
-  private timer: NodeJS.Timeout | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private seen: FileState = null;
   private watching = false;
 
   constructor(
@@ -23,7 +31,8 @@ export class FileWatcher {
       return;
     }
     this.watching = true;
-    watchFile(this.path, { interval: this.intervalMs, persistent: false }, this.listener);
+    this.seen = stateOf(() => statSync(this.path));
+    this.schedule();
   }
 
   close(): void {
@@ -31,25 +40,63 @@ export class FileWatcher {
       return;
     }
     this.watching = false;
-    unwatchFile(this.path, this.listener);
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.poller);
+    clearTimeout(this.debounce);
+    this.poller = undefined;
+    this.debounce = undefined;
   }
 
-  private readonly listener = (current: Stats, previous: Stats): void => {
-    if (!this.watching || sameFile(current, previous)) {
-      return; // an access, not a change
+  /** The next poll starts only after this one has finished, so polls never overlap. */
+  private schedule(): void {
+    this.poller = setTimeout(() => void this.poll(), this.intervalMs);
+    this.poller.unref();
+  }
+
+  private async poll(): Promise<void> {
+    const current = await stat(this.path).then(
+      (stats) => snapshot(stats),
+      () => null,
+    );
+    if (!this.watching) {
+      return;
     }
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (!sameState(current, this.seen)) {
+      this.seen = current;
+      this.changed();
+    }
+    this.schedule();
+  }
+
+  private changed(): void {
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
       if (this.watching) {
         this.onChange();
       }
     }, this.debounceMs);
-  };
+    this.debounce.unref();
+  }
 }
 
-function sameFile(a: Stats, b: Stats): boolean {
+/** What identifies a version of the file; null while it is missing or unreadable. */
+type FileState = Pick<Stats, 'mtimeMs' | 'ctimeMs' | 'size' | 'ino'> | null;
+
+function snapshot(stats: Stats): FileState {
+  return { mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, size: stats.size, ino: stats.ino };
+}
+
+function stateOf(read: () => Stats): FileState {
+  try {
+    return snapshot(read());
+  } catch {
+    return null;
+  }
+}
+
+function sameState(a: FileState, b: FileState): boolean {
+  if (a === null || b === null) {
+    return a === b;
+  }
   return a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.ino === b.ino;
 }
