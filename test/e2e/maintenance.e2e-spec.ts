@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CompactionJob } from '../../src/modules/maintenance/jobs/compaction.job';
 import type { JobReport } from '../../src/modules/maintenance/maintenance-job';
 import { describeEachDatabase } from './utils/databases';
+import { eventually } from './utils/eventually';
 import { TestApp } from './utils/test-app';
 
 const TOKEN = 'maintenance-e2e-token-0123456789';
@@ -24,6 +25,20 @@ async function metric(t: TestApp, name: string, labels: Record<string, string>):
 /** Replaces the compaction job's work, keeping the service's handling of it. */
 function stubCompaction(t: TestApp, work: (signal: AbortSignal) => Promise<JobReport>) {
   return jest.spyOn(t.app.get(CompactionJob), 'run').mockImplementation(work);
+}
+
+/** A promise the test settles itself: a stubbed job waits on it instead of on the clock. */
+function latch(): { promise: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
+async function compactionView(t: TestApp): Promise<{ running: boolean }> {
+  const list = await t.http.get(JOBS).set(ADMIN).expect(200);
+  return (list.body.jobs as Array<{ name: string; running: boolean }>).find(
+    (job) => job.name === 'compaction',
+  )!;
 }
 
 async function store(t: TestApp, body: object): Promise<string> {
@@ -173,15 +188,24 @@ describeEachDatabase('Maintenance (e2e)', (db) => {
     });
 
     it('should refuse to start a job that is running (409)', async () => {
+      const gate = latch();
+      let entered = false;
       stubCompaction(t, async () => {
-        await sleep(300);
+        entered = true;
+        await gate.promise;
         return { outcome: 'success' };
       });
-      const statuses = await Promise.all([
-        t.http.post(`${JOBS}/compaction/run`).set(ADMIN),
-        t.http.post(`${JOBS}/compaction/run`).set(ADMIN),
-      ]).then((responses) => responses.map((r) => r.status).sort());
-      expect(statuses).toEqual([200, 409]);
+      const first = t.http
+        .post(`${JOBS}/compaction/run`)
+        .set(ADMIN)
+        .then((r) => r);
+      await eventually(() => Promise.resolve(expect(entered).toBe(true)));
+      await t.http
+        .post(`${JOBS}/compaction/run`)
+        .set(ADMIN)
+        .expect(409, /job_running/);
+      gate.release();
+      expect((await first).status).toBe(200);
     });
   });
 
@@ -203,21 +227,27 @@ describeEachDatabase('Maintenance (e2e)', (db) => {
       const failures = await metric(t, 'phoenix_maintenance_job_failures_total', {
         job_name: 'compaction',
       });
+      // After the abort it goes on until the test lets it stop, as a job finishing its current
+      // step would.
+      const windDown = latch();
       const run = stubCompaction(
         t,
         (signal) =>
           new Promise((_, reject) => {
-            // Stops 300 ms after the abort, as a job finishing its current step would.
-            signal.addEventListener('abort', () =>
-              setTimeout(() => reject(signal.reason as Error), 300),
-            );
+            signal.addEventListener('abort', () => {
+              void windDown.promise.then(() => reject(signal.reason as Error));
+            });
           }),
       );
       const res = await t.http.post(`${JOBS}/compaction/run`).set(ADMIN).expect(200);
       expect(res.body).toMatchObject({ outcome: 'timeout', error: 'timed out after 1000 ms' });
       expect(res.body.durationMs).toBeGreaterThanOrEqual(990);
+      await expect(compactionView(t)).resolves.toMatchObject({ running: true });
       await t.http.post(`${JOBS}/compaction/run`).set(ADMIN).expect(409);
-      await sleep(400);
+      windDown.release();
+      await eventually(async () =>
+        expect(await compactionView(t)).toMatchObject({ running: false }),
+      );
       run.mockRestore();
       await t.http
         .post(`${JOBS}/compaction/run`)
@@ -258,30 +288,35 @@ describeEachDatabase('Maintenance (e2e)', (db) => {
       let running = 0;
       let maxRunning = 0;
       let runs = 0;
+      const gate = latch();
       stubCompaction(t, async () => {
         runs += 1;
         running += 1;
         maxRunning = Math.max(maxRunning, running);
-        await sleep(2500);
+        await gate.promise;
         running -= 1;
         return { outcome: 'success' };
       });
-      const deadline = Date.now() + 5000;
-      while (runs === 0 && Date.now() < deadline) {
-        await sleep(50);
-      }
-      expect(runs).toBe(1);
-      await sleep(2200);
+      await eventually(() => Promise.resolve(expect(runs).toBe(1)));
+      // Ticks keep coming while it runs; each one is skipped and counted, none starts a run.
+      await eventually(
+        async () =>
+          expect(
+            await metric(t, 'phoenix_maintenance_job_skipped_total', {
+              job_name: 'compaction',
+              reason: 'overlap',
+            }),
+          ).toBeGreaterThanOrEqual(overlaps + 2),
+        10_000,
+        100,
+      );
       expect(runs).toBe(1);
       expect(maxRunning).toBe(1);
-      await expect(
-        metric(t, 'phoenix_maintenance_job_skipped_total', {
-          job_name: 'compaction',
-          reason: 'overlap',
-        }),
-      ).resolves.toBeGreaterThanOrEqual(overlaps + 1);
-      const list = await t.http.get(JOBS).set(ADMIN).expect(200);
-      expect(list.body.jobs[0]).toMatchObject({ running: true });
+      await expect(compactionView(t)).resolves.toMatchObject({ running: true });
+      gate.release();
+      // Once it has finished, the next tick runs it again.
+      await eventually(() => Promise.resolve(expect(runs).toBeGreaterThanOrEqual(2)), 10_000);
+      expect(maxRunning).toBe(1);
     });
   });
 
@@ -340,11 +375,11 @@ describeEachDatabase('Maintenance (e2e)', (db) => {
       });
 
       it('should let only one of them run a job at a time (advisory lock)', async () => {
-        let entered!: () => void;
-        const inside = new Promise<void>((resolve) => (entered = resolve));
+        const inside = latch();
+        const gate = latch();
         stubCompaction(a, async () => {
-          entered();
-          await sleep(500);
+          inside.release();
+          await gate.promise;
           return { outcome: 'success' };
         });
         // then() sends the request (supertest is lazy); it waits in the stubbed job.
@@ -352,12 +387,13 @@ describeEachDatabase('Maintenance (e2e)', (db) => {
           .post(`${JOBS}/compaction/run`)
           .set(ADMIN)
           .then((res) => res);
-        await inside;
+        await inside.promise;
         const second = await b.http.post(`${JOBS}/compaction/run`).set(ADMIN).expect(200);
         expect(second.body).toMatchObject({
           outcome: 'skipped',
           detail: 'another instance holds the lock and runs the job',
         });
+        gate.release();
         expect((await first).body).toMatchObject({ outcome: 'success' });
         await b.http
           .post(`${JOBS}/compaction/run`)
