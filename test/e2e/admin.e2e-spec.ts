@@ -1,9 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Controller, Get, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ComponentRegistry, ComponentRoute, SupervisedComponent } from '../../src/kernel';
 import { WorldModelModule } from '../../src/modules/world-model/world-model.module';
 import { describeEachDatabase } from './utils/databases';
+import { eventually } from './utils/eventually';
 import { TestApp } from './utils/test-app';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -293,11 +293,11 @@ describeEachDatabase('Admin API (e2e)', (db) => {
       await t.http
         .post('/api/v1/admin/chaos/faults')
         .set(auth)
-        .send({ component: 'world-model', type: 'error', durationMs: 200 })
+        .send({ component: 'world-model', type: 'error', durationMs: 1000 })
         .expect(201);
       await t.http.get('/api/v1/test/component/ping').expect(503);
-      await sleep(250);
-      await t.http.get('/api/v1/test/component/ping').expect(200);
+      // Nobody clears it: it ends by itself, and leaves the list.
+      await eventually(() => t.http.get('/api/v1/test/component/ping').expect(200), 10_000);
       const listed = await t.http.get('/api/v1/admin/chaos/faults').set(auth).expect(200);
       expect(listed.body).toEqual({ faults: [] });
     });
