@@ -20,6 +20,7 @@ import {
   currentComponentContext,
   SupervisedComponent,
 } from '../../src/kernel';
+import { HttpRequests } from '../../src/kernel/http-requests';
 import { WorldModelModule } from '../../src/modules/world-model/world-model.module';
 import { eventually as pollUntil } from './utils/eventually';
 import { describeEachDatabase, dropSchema } from './utils/databases';
@@ -369,7 +370,9 @@ describeEachDatabase('Kernel (e2e)', (db) => {
             `Connection: close\r\n\r\n${body.slice(0, 5)}`,
         );
         const slow = fetch(`${base.origin}/api/v1/test/component/slow?ms=300`);
-        await sleep(100);
+        // Both requests are in: headers read, the echo still waiting for the rest of its body.
+        const requests = app.app.get(HttpRequests).inFlight;
+        await pollUntil(() => Promise.resolve(expect(requests.size).toBe(2)));
         const closing = app.app.close();
         // The rest of the body arrives after the slow call is done.
         await sleep(400);

@@ -82,7 +82,7 @@ describe('The built server as a process (e2e)', () => {
     ]);
   });
 
-  it('should serve within 3 s, create its database, and exit 0 on SIGTERM after answering a request in flight', async () => {
+  it('should serve, create its database, and exit 0 on SIGTERM after answering a request in flight', async () => {
     const port = await freePort();
     const { child, exit } = run({
       PHOENIX_DATA_DIR: dataDir,
@@ -90,15 +90,24 @@ describe('The built server as a process (e2e)', () => {
       HOST: '127.0.0.1',
     });
     try {
-      const elapsed = await waitForServer(port, 3000);
-      expect(elapsed).toBeLessThan(3000);
+      // Start-up time is measured by bench:kernel; here it need only come up.
+      await waitForServer(port, 30_000);
       expect(existsSync(join(dataDir, 'phoenix.db'))).toBe(true);
 
-      // A request in flight: headers and half a body sent, the rest after SIGTERM.
+      // A request in flight: headers and half a body sent, the rest after SIGTERM. The server
+      // answers `Expect: 100-continue` as it hands the request to the app, so once the 100 is
+      // here the request is in, whatever the scheduler did to either process.
       const socket = new Socket();
+      let text = '';
+      const continued = new Promise<void>((ok) =>
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('100 Continue\r\n\r\n')) {
+            ok();
+          }
+        }),
+      );
       const response = new Promise<string>((ok, fail) => {
-        let text = '';
-        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
         socket.on('end', () => ok(text));
         socket.on('error', fail);
       });
@@ -106,17 +115,18 @@ describe('The built server as a process (e2e)', () => {
       const body = JSON.stringify({ content: { note: 'in flight' } });
       socket.write(
         `POST /api/v1/memories HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+          `Content-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n` +
+          body.slice(0, 10),
       );
-      await new Promise((r) => setTimeout(r, 100));
+      await continued;
       child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 300));
       socket.end(body.slice(10));
-      const text = await response;
+      const answer = (await response).replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, '');
       // Answered by the route, not refused by the shutdown (which would be a 503).
-      expect(text).toMatch(/^HTTP\/1\.1 201 /);
-      const stored = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { id: string };
-      expect(text).toMatch(/x-request-id: /i);
+      expect(answer).toMatch(/^HTTP\/1\.1 201 /);
+      const stored = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { id: string };
+      expect(answer).toMatch(/x-request-id: /i);
       const { code } = await exit;
       expect(code).toBe(0);
 
