@@ -78,6 +78,20 @@ describe(runProbe.name, () => {
     expect(result.info?.a?.status).toBe('up');
   });
 
+  it('should leave no timer behind when the overall timeout answers for a hung indicator', async () => {
+    jest.useFakeTimers();
+    try {
+      const hung = indicator('hung', () => new Promise(() => undefined));
+      const probe = runProbe([hung], { indicatorTimeoutMs: 60_000, timeoutMs: 20 });
+      await jest.advanceTimersByTimeAsync(20);
+      const result = await probe;
+      expect(result.error?.hung?.message).toBe('probe timeout of 20ms exceeded');
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('should report an indicator that answers for another key as down', async () => {
     const wrong = indicator('mine', () => ({ other: { status: 'up' } }));
     const result = await runProbe([wrong], TIMEOUTS);

@@ -73,6 +73,9 @@ async function runOne(
       resolve({ status: 'down', message: `timeout of ${timeoutMs}ms exceeded` });
     }, timeoutMs);
   });
+  // The probe answered without this indicator (overall timeout): its timer has nothing left to do.
+  const stopTimer = () => clearTimeout(timer);
+  overall.signal.addEventListener('abort', stopTimer, { once: true });
   try {
     const settled = Promise.resolve()
       .then(() => indicator.check(signal))
@@ -89,7 +92,8 @@ async function runOne(
     const detail = await Promise.race([settled, timedOut]);
     return { ...detail, durationMs: round(performance.now() - started) };
   } finally {
-    clearTimeout(timer);
+    stopTimer();
+    overall.signal.removeEventListener('abort', stopTimer);
   }
 }
 
