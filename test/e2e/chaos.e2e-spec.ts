@@ -128,8 +128,13 @@ describeEachDatabase('Chaos: component failures stay contained (e2e)', (db) => {
         baseline.byStatus[res.status] = (baseline.byStatus[res.status] ?? 0) + 1;
       }
     };
+    // Both phases run beside the same coherence poller, so the fault is the only difference.
     const before: number[] = [];
-    await latencies(before, 60, 'before');
+    const writing = latencies(before, 60, 'before');
+    await Promise.all([
+      writing,
+      drive(() => t.http.get('/api/v1/world/coherence'), writing, tally(), 20),
+    ]);
     await injectFault(t, 'world-model', 'crash', 1500);
     const window = sleep(1500);
     const during: number[] = [];

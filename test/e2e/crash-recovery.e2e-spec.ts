@@ -121,8 +121,15 @@ describeEachDatabase('Crash recovery: kill -9 under write load (e2e)', (db) => {
           }
         }
       };
+      const ackedBefore = acknowledged.size;
       const writers = Array.from({ length: CONNECTIONS }, (_, w) => writer(w));
+      // Killed at a different point of the load each round, and never before the round has
+      // written something (a loaded host may take longer than the pause to get going).
       await sleep(400 + round * 150);
+      const deadline = Date.now() + 10_000;
+      while (acknowledged.size - ackedBefore < CONNECTIONS && Date.now() < deadline) {
+        await sleep(20);
+      }
       server.kill('SIGKILL');
       stop = true;
       await Promise.all(writers);

@@ -5,11 +5,15 @@ import type { TestApp } from './test-app';
 export const ADMIN_TOKEN = 'chaos-e2e-admin-token-0123456789';
 export const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
-/** Environment for a chaos run: admin API and fault injection on, short timeouts. */
+/**
+ * Environment for a chaos run: admin API and fault injection on. The component timeout is
+ * shorter than the tests' client timeout (4 s), so a hung call shows as a 503, and long enough
+ * that a loaded host's stall never turns a healthy call into one.
+ */
 export const CHAOS_ENV: Record<string, string> = {
   PHOENIX_ADMIN_TOKEN: ADMIN_TOKEN,
   PHOENIX_CHAOS_ENABLED: 'true',
-  PHOENIX_COMPONENT_TIMEOUT_MS: '500',
+  PHOENIX_COMPONENT_TIMEOUT_MS: '3000',
   // The scenarios crash components many times on purpose; the limit itself has its own tests.
   PHOENIX_RESTART_INTENSITY: '200',
 };
