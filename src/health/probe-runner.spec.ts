@@ -54,9 +54,7 @@ describe(runProbe.name, () => {
       return new Promise(() => undefined);
     });
     // The overall timeout is far away: the indicator's own timeout must be what answered.
-    const started = performance.now();
     const result = await runProbe([hung, up('a')], { indicatorTimeoutMs: 50, timeoutMs: 10_000 });
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(result.error?.hung).toMatchObject({
       status: 'down',
       message: 'timeout of 50ms exceeded',
@@ -67,9 +65,7 @@ describe(runProbe.name, () => {
   it('should answer by the overall timeout whatever the indicators do', async () => {
     // An indicator that ignores its signal and never settles, and whose own timeout is far away.
     const slow = indicator('slow', () => new Promise(() => undefined));
-    const started = performance.now();
     const result = await runProbe([slow, up('a')], { indicatorTimeoutMs: 10_000, timeoutMs: 60 });
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(result.status).toBe('error');
     expect(result.error?.slow).toEqual({
       status: 'down',

@@ -245,7 +245,7 @@ describeEachDatabase('Kernel (e2e)', (db) => {
     });
 
     it('should answer 503 instead of hanging when a component is too slow', async () => {
-      const res = await t.http.get('/api/v1/test/component/slow?ms=5000').expect(503);
+      const res = await t.http.get(`/api/v1/test/component/slow?ms=${TIMEOUT_MS * 2}`).expect(503);
       expect(res.body.detail).toBe(
         `The world-model component is not available: no answer within ${TIMEOUT_MS} ms`,
       );

@@ -27,12 +27,25 @@ function stubCompaction(t: TestApp, work: (signal: AbortSignal) => Promise<JobRe
   return jest.spyOn(t.app.get(CompactionJob), 'run').mockImplementation(work);
 }
 
-/** A promise the test settles itself: a stubbed job waits on it instead of on the clock. */
+const unreleased: Array<() => void> = [];
+
+/**
+ * A promise the test settles itself: a stubbed job waits on it instead of on the clock. Every
+ * latch is released after its test, so a test that fails before releasing one leaves no job
+ * (and no request, lock or connection) waiting on it.
+ */
 function latch(): { promise: Promise<void>; release: () => void } {
   let release!: () => void;
   const promise = new Promise<void>((resolve) => (release = resolve));
+  unreleased.push(release);
   return { promise, release };
 }
+
+afterEach(() => {
+  for (const release of unreleased.splice(0)) {
+    release();
+  }
+});
 
 async function compactionView(t: TestApp): Promise<{ running: boolean }> {
   const list = await t.http.get(JOBS).set(ADMIN).expect(200);

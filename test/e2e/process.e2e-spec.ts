@@ -99,14 +99,17 @@ describe('The built server as a process (e2e)', () => {
       // here the request is in, whatever the scheduler did to either process.
       const socket = new Socket();
       let text = '';
-      const continued = new Promise<void>((ok) =>
+      const continued = new Promise<void>((ok, fail) => {
         socket.on('data', (chunk: Buffer) => {
           text += chunk.toString();
           if (text.includes('100 Continue\r\n\r\n')) {
             ok();
           }
-        }),
-      );
+        });
+        // Settled already if the 100 came; otherwise the test fails here instead of waiting.
+        socket.on('end', () => fail(new Error(`ended before 100 Continue: ${text}`)));
+        socket.on('error', fail);
+      });
       const response = new Promise<string>((ok, fail) => {
         socket.on('end', () => ok(text));
         socket.on('error', fail);

@@ -83,9 +83,11 @@ export async function drive(
   pauseMs = 5,
 ): Promise<void> {
   let done = false;
-  void until.finally(() => {
+  const stop = () => {
     done = true;
-  });
+  };
+  // Its rejection is the caller's to handle; here it only ends the loop.
+  until.then(stop, stop);
   while (!done) {
     const started = performance.now();
     const res = await send();

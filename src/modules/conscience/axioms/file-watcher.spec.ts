@@ -99,6 +99,38 @@ describe(FileWatcher.name, () => {
     }
   });
 
+  it('should keep one poll going when closed and started again while a poll is in flight', async () => {
+    writeFileSync(file, '1');
+    let calls = 0;
+    const watcher = new FileWatcher(file, INTERVAL_MS, DEBOUNCE_MS, () => (calls += 1));
+    const inner = watcher as unknown as { poll(): Promise<void> };
+    const poll = inner.poll.bind(watcher);
+    let polls = 0;
+    let restarted = false;
+    jest.spyOn(inner, 'poll').mockImplementation(() => {
+      polls += 1;
+      const inFlight = poll();
+      if (!restarted) {
+        restarted = true;
+        watcher.close();
+        watcher.start(); // the first poll is still waiting for its stat
+      }
+      return inFlight;
+    });
+    watcher.start();
+    try {
+      await until(() => restarted);
+      const before = polls;
+      await sleep(INTERVAL_MS * 10);
+      // One chain polls about once an interval; two would poll about twice as often.
+      expect(polls - before).toBeLessThanOrEqual(11);
+      writeFileSync(file, '22');
+      await until(() => calls === 1);
+    } finally {
+      watcher.close();
+    }
+  });
+
   it('should not call back once closed, neither for a pending change nor a later one', async () => {
     writeFileSync(file, '1');
     let calls = 0;

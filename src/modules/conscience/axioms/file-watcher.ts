@@ -9,15 +9,19 @@ import { stat } from 'node:fs/promises';
  * disappearance is a change.
  *
  * `start()` takes the first stat synchronously, so a change made after `start()` returns is
- * never missed, even one made before the first poll (fs.watchFile takes its first stat later,
- * and a change made before it would go unseen). A caller that starts watching before it reads
- * the file therefore cannot keep a stale copy. `close()` leaves no timer behind.
+ * seen, even one made before the first poll (fs.watchFile takes its first stat later, and a
+ * change made before it would go unseen). A caller that starts watching before it reads the
+ * file therefore cannot keep a stale copy. What stat cannot tell apart is not seen: a rewrite
+ * of the same size, in place, within the file system's timestamp granularity of the previous
+ * write (a few milliseconds on some kernels). `close()` leaves no timer behind.
  */
 export class FileWatcher {
   private poller: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private seen: FileState = null;
   private watching = false;
+  /** Bumped by close(), so a poll still in flight from before it schedules nothing. */
+  private generation = 0;
 
   constructor(
     private readonly path: string,
@@ -40,6 +44,7 @@ export class FileWatcher {
       return;
     }
     this.watching = false;
+    this.generation += 1;
     clearTimeout(this.poller);
     clearTimeout(this.debounce);
     this.poller = undefined;
@@ -53,12 +58,13 @@ export class FileWatcher {
   }
 
   private async poll(): Promise<void> {
+    const generation = this.generation;
     const current = await stat(this.path).then(
       (stats) => snapshot(stats),
       () => null,
     );
-    if (!this.watching) {
-      return;
+    if (!this.watching || generation !== this.generation) {
+      return; // closed meanwhile (and perhaps started again, with a poll of its own)
     }
     if (!sameState(current, this.seen)) {
       this.seen = current;
