@@ -128,13 +128,17 @@ describeEachDatabase('Chaos: component failures stay contained (e2e)', (db) => {
         baseline.byStatus[res.status] = (baseline.byStatus[res.status] ?? 0) + 1;
       }
     };
-    // Both phases run beside the same coherence poller, so the fault is the only difference.
-    const before: number[] = [];
-    const writing = latencies(before, 60, 'before');
-    await Promise.all([
-      writing,
-      drive(() => t.http.get('/api/v1/world/coherence'), writing, tally(), 20),
-    ]);
+    // Every phase runs beside the same coherence poller, so the fault is the only difference.
+    const healthy = async (prefix: string): Promise<number[]> => {
+      const into: number[] = [];
+      const writing = latencies(into, 60, prefix);
+      await Promise.all([
+        writing,
+        drive(() => t.http.get('/api/v1/world/coherence'), writing, tally(), 20),
+      ]);
+      return into;
+    };
+    const before = await healthy('before');
     await injectFault(t, 'world-model', 'crash', 1500);
     const window = sleep(1500);
     const during: number[] = [];
@@ -146,9 +150,6 @@ describeEachDatabase('Chaos: component failures stay contained (e2e)', (db) => {
     expect(world.byStatus[503]).toBeGreaterThan(0);
     expectOnly2xxOr503(world);
     expectAllOk(baseline);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    // The world model's failure costs memory writes nothing (same median within noise).
-    expect(median(during) / median(before)).toBeLessThan(2);
     await waitFor(t, 'world-model', ['running'], 3000);
     const deadline = Date.now() + 5000;
     let state = await coherence();
@@ -159,6 +160,14 @@ describeEachDatabase('Chaos: component failures stay contained (e2e)', (db) => {
     expect(state.lag).toBe(0);
     const fact = await t.http.get('/api/v1/world/entities/during-59').expect(200);
     expect(JSON.stringify(fact.body)).toContain('59');
+    // The world model's failure costs memory writes nothing (same median within noise). The
+    // healthy baseline is taken on both sides of the failure, so that a shared host slowing
+    // down for a while (by as much as 2x here) is not mistaken for the failure's cost.
+    const after = await healthy('after');
+    expectAllOk(baseline);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const healthyMedian = Math.max(median(before), median(after));
+    expect(median(during) / healthyMedian).toBeLessThan(2);
   });
 
   it('4: two of three fail at once; the third serves at 100%', async () => {
