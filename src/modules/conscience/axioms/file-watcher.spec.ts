@@ -23,86 +23,74 @@ async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
 describe(FileWatcher.name, () => {
   let dir: string;
   let file: string;
+  let watchers: FileWatcher[];
+
+  /** A watcher of `file`, not started, recording when it calls back; closed after the test. */
+  const watcherOf = (debounceMs = DEBOUNCE_MS) => {
+    const calls: number[] = [];
+    const watcher = new FileWatcher(file, INTERVAL_MS, debounceMs, () => calls.push(Date.now()));
+    watchers.push(watcher);
+    return { watcher, calls };
+  };
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'phoenix-watch-'));
     file = join(dir, 'axioms.json');
+    watchers = [];
   });
 
   afterEach(() => {
+    watchers.forEach((watcher) => watcher.close());
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('should call back once for a burst of writes, after the file has been quiet', async () => {
     writeFileSync(file, '1');
-    const calls: number[] = [];
-    const watcher = new FileWatcher(file, INTERVAL_MS, BURST_DEBOUNCE_MS, () =>
-      calls.push(Date.now()),
-    );
+    const { watcher, calls } = watcherOf(BURST_DEBOUNCE_MS);
     watcher.start();
-    try {
-      await sleep(INTERVAL_MS * 3);
-      writeFileSync(file, '22');
-      await sleep(INTERVAL_MS * 2);
-      writeFileSync(file, '333');
-      await sleep(INTERVAL_MS * 2);
-      writeFileSync(file, '4444');
-      const lastWriteAt = Date.now();
-      await until(() => calls.length > 0, BURST_DEBOUNCE_MS * 5);
-      await sleep(BURST_DEBOUNCE_MS * 2);
-      expect(calls).toHaveLength(1);
-      // Node may fire a timer up to a millisecond early.
-      expect(calls[0] - lastWriteAt).toBeGreaterThanOrEqual(BURST_DEBOUNCE_MS - 1);
-    } finally {
-      watcher.close();
-    }
+    await sleep(INTERVAL_MS * 3);
+    writeFileSync(file, '22');
+    await sleep(INTERVAL_MS * 2);
+    writeFileSync(file, '333');
+    await sleep(INTERVAL_MS * 2);
+    writeFileSync(file, '4444');
+    const lastWriteAt = Date.now();
+    await until(() => calls.length > 0, BURST_DEBOUNCE_MS * 5);
+    await sleep(BURST_DEBOUNCE_MS * 2);
+    expect(calls).toHaveLength(1);
+    // Node may fire a timer up to a millisecond early.
+    expect(calls[0] - lastWriteAt).toBeGreaterThanOrEqual(BURST_DEBOUNCE_MS - 1);
   });
 
   it('should notice a file that appears after it started', async () => {
-    let calls = 0;
-    const watcher = new FileWatcher(file, INTERVAL_MS, DEBOUNCE_MS, () => (calls += 1));
+    const { watcher, calls } = watcherOf();
     watcher.start();
-    try {
-      await sleep(INTERVAL_MS * 3);
-      writeFileSync(file, '{}');
-      await until(() => calls === 1);
-    } finally {
-      watcher.close();
-    }
+    await sleep(INTERVAL_MS * 3);
+    writeFileSync(file, '{}');
+    await until(() => calls.length === 1);
   });
 
   it('should see a change made right after start(), before its first poll', async () => {
     writeFileSync(file, '1');
-    let calls = 0;
-    const watcher = new FileWatcher(file, INTERVAL_MS, DEBOUNCE_MS, () => (calls += 1));
+    const { watcher, calls } = watcherOf();
     watcher.start();
-    try {
-      writeFileSync(file, '22');
-      await until(() => calls === 1);
-    } finally {
-      watcher.close();
-    }
+    writeFileSync(file, '22');
+    await until(() => calls.length === 1);
   });
 
   it('should see the file disappear, and appear again', async () => {
     writeFileSync(file, '1');
-    let calls = 0;
-    const watcher = new FileWatcher(file, INTERVAL_MS, DEBOUNCE_MS, () => (calls += 1));
+    const { watcher, calls } = watcherOf();
     watcher.start();
-    try {
-      rmSync(file);
-      await until(() => calls === 1);
-      writeFileSync(file, '1');
-      await until(() => calls === 2);
-    } finally {
-      watcher.close();
-    }
+    rmSync(file);
+    await until(() => calls.length === 1);
+    writeFileSync(file, '1');
+    await until(() => calls.length === 2);
   });
 
   it('should keep one poll going when closed and started again while a poll is in flight', async () => {
     writeFileSync(file, '1');
-    let calls = 0;
-    const watcher = new FileWatcher(file, INTERVAL_MS, DEBOUNCE_MS, () => (calls += 1));
+    const { watcher, calls } = watcherOf();
     const inner = watcher as unknown as { poll(): Promise<void> };
     const poll = inner.poll.bind(watcher);
     let polls = 0;
@@ -118,23 +106,18 @@ describe(FileWatcher.name, () => {
       return inFlight;
     });
     watcher.start();
-    try {
-      await until(() => restarted);
-      const before = polls;
-      await sleep(INTERVAL_MS * 10);
-      // One chain polls about once an interval; two would poll about twice as often.
-      expect(polls - before).toBeLessThanOrEqual(11);
-      writeFileSync(file, '22');
-      await until(() => calls === 1);
-    } finally {
-      watcher.close();
-    }
+    await until(() => restarted);
+    const before = polls;
+    await sleep(INTERVAL_MS * 10);
+    // One chain polls about once an interval; two would poll about twice as often.
+    expect(polls - before).toBeLessThanOrEqual(11);
+    writeFileSync(file, '22');
+    await until(() => calls.length === 1);
   });
 
   it('should not call back once closed, neither for a pending change nor a later one', async () => {
     writeFileSync(file, '1');
-    let calls = 0;
-    const watcher = new FileWatcher(file, INTERVAL_MS, DEBOUNCE_MS, () => (calls += 1));
+    const { watcher, calls } = watcherOf();
     watcher.start();
     await sleep(INTERVAL_MS * 3);
     writeFileSync(file, '22');
@@ -143,6 +126,6 @@ describe(FileWatcher.name, () => {
     watcher.close();
     writeFileSync(file, '333');
     await sleep(DEBOUNCE_MS + INTERVAL_MS * 5);
-    expect(calls).toBe(0);
+    expect(calls).toEqual([]);
   });
 });

@@ -35,7 +35,11 @@ export class FileWatcher {
       return;
     }
     this.watching = true;
-    this.seen = stateOf(() => statSync(this.path));
+    try {
+      this.seen = snapshot(statSync(this.path));
+    } catch {
+      this.seen = null; // missing (or unreadable) for now
+    }
     this.schedule();
   }
 
@@ -63,7 +67,7 @@ export class FileWatcher {
       (stats) => snapshot(stats),
       () => null,
     );
-    if (!this.watching || generation !== this.generation) {
+    if (generation !== this.generation) {
       return; // closed meanwhile (and perhaps started again, with a poll of its own)
     }
     if (!sameState(current, this.seen)) {
@@ -75,11 +79,10 @@ export class FileWatcher {
 
   private changed(): void {
     clearTimeout(this.debounce);
+    // close() clears this timer, so it only fires while watching.
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      if (this.watching) {
-        this.onChange();
-      }
+      this.onChange();
     }, this.debounceMs);
     this.debounce.unref();
   }
@@ -90,14 +93,6 @@ type FileState = Pick<Stats, 'mtimeMs' | 'ctimeMs' | 'size' | 'ino'> | null;
 
 function snapshot(stats: Stats): FileState {
   return { mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, size: stats.size, ino: stats.ino };
-}
-
-function stateOf(read: () => Stats): FileState {
-  try {
-    return snapshot(read());
-  } catch {
-    return null;
-  }
 }
 
 function sameState(a: FileState, b: FileState): boolean {
