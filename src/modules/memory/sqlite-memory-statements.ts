@@ -135,13 +135,11 @@ export class SqliteMemoryStatements {
     limit: number,
   ): { treeSize: number; tags: Array<readonly string[]> } {
     const { treeSize } = this.logState();
-    const cached = this.tails.get(kind, tag, limit, treeSize);
-    if (cached) {
-      return { treeSize, tags: cached };
-    }
-    const rows = this.tagsOfKindTagBefore.all(tag, kind, treeSize, limit) as string[];
-    const tags = rows.map((row) => JSON.parse(row) as string[]);
-    this.tails.fill(kind, tag, limit, tags, treeSize);
+    const tags = this.tails.latest(kind, tag, limit, treeSize, () =>
+      (this.tagsOfKindTagBefore.all(tag, kind, treeSize, limit) as string[]).map(
+        (row) => JSON.parse(row) as string[],
+      ),
+    );
     return { treeSize, tags };
   }
 

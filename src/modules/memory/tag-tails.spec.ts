@@ -23,16 +23,11 @@ class Log {
       .map((l) => [...l.tags]);
   }
 
-  /** The read as SqliteMemoryStatements.latestTagged does it. */
+  /** The read as SqliteMemoryStatements.latestTagged does it, with this model as the index. */
   read(tails: TagTails, kind: string, tag: string, limit: number): string[][] {
-    const size = this.leaves.length;
-    const cached = tails.get(kind, tag, limit, size);
-    if (cached) {
-      return cached.map((t) => [...t]);
-    }
-    const rows = this.newest(kind, tag, limit);
-    tails.fill(kind, tag, limit, rows, size);
-    return rows;
+    return tails
+      .latest(kind, tag, limit, this.leaves.length, () => this.newest(kind, tag, limit))
+      .map((t) => [...t]);
   }
 }
 

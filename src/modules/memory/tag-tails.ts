@@ -99,6 +99,26 @@ export class TagTails {
     }
   }
 
+  /**
+   * The read through the cache: the pair's newest tags at `treeSize` from the tails, else from
+   * `load` (the database's answer, newest first), which is then kept for the next read.
+   */
+  latest(
+    kind: string,
+    tag: string,
+    limit: number,
+    treeSize: number,
+    load: () => Array<readonly string[]>,
+  ): Array<readonly string[]> {
+    const cached = this.get(kind, tag, limit, treeSize);
+    if (cached) {
+      return cached;
+    }
+    const loaded = load();
+    this.fill(kind, tag, limit, loaded, treeSize);
+    return loaded;
+  }
+
   /** A commit on this connection: `leaves` in leaf order, the log's size after it. */
   appended(leaves: readonly TaggedLeaf[], treeSize: number): void {
     if (this.through === null || leaves.length === 0 || leaves[0].leafIndex !== this.through) {
@@ -106,10 +126,12 @@ export class TagTails {
       return;
     }
     for (const leaf of leaves) {
-      for (const tag of leaf.tags) {
+      // Held by the tails and still the caller's: frozen, as fill() freezes what it keeps.
+      const tags = Object.freeze(leaf.tags);
+      for (const tag of tags) {
         const tail = this.tails.get(tailKey(leaf.kind, tag));
         if (tail) {
-          tail.tags.push(leaf.tags);
+          tail.tags.push(tags);
           if (tail.tags.length > tail.capacity) {
             tail.tags.shift();
           }
@@ -135,12 +157,10 @@ export class TagTails {
 
   /** Forgets everything: the next read of any pair goes to the database. */
   clear(): void {
-    this.tails.clear();
-    this.reserved = 0;
-    this.through = null;
+    this.reset(null);
   }
 
-  private reset(treeSize: number): void {
+  private reset(treeSize: number | null): void {
     this.tails.clear();
     this.reserved = 0;
     this.through = treeSize;
