@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EMPTY_ROOT, HASH_SIZE, hashChildren, hashLeaf, isHash } from './hash';
 
-// Values from the RFC 6962 reference tree (see shared/vectors/rfc6962-proofs/reference-tree.json).
+// Values from the RFC 6962 reference tree (see test/fixtures/rfc6962-proofs/reference-tree.json).
 const EMPTY_LEAF_HASH = '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d';
 const ROOT_OF_FIRST_TWO = 'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125';
 

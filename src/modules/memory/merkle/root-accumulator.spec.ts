@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RFC6962_VECTORS_DIR as VECTORS_DIR } from '../../../../test/fixtures/rfc6962';
 import { EMPTY_ROOT, hashLeaf } from './hash';
 import { RootAccumulator } from './root-accumulator';
 import { appendNodes, nodeKey, resolveRoot, rootPlan } from './tree';
-
-const VECTORS_DIR = path.resolve(__dirname, '../../../../../shared/vectors/rfc6962-proofs');
 
 interface ReferenceTree {
   leafInputs: string[];

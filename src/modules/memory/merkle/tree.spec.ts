@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RFC6962_VECTORS_DIR as VECTORS_DIR } from '../../../../test/fixtures/rfc6962';
 import { EMPTY_ROOT, hashChildren, hashLeaf } from './hash';
 import {
   MissingNodeError,
@@ -19,8 +20,6 @@ import {
   rootPlan,
 } from './tree';
 import { verifyConsistency, verifyInclusion } from './verifier';
-
-const VECTORS_DIR = path.resolve(__dirname, '../../../../../shared/vectors/rfc6962-proofs');
 
 interface ReferenceTree {
   leafInputs: string[];

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RFC6962_VECTORS_DIR as VECTORS_DIR } from '../../../../test/fixtures/rfc6962';
 import { EMPTY_ROOT, hashLeaf } from './hash';
 import {
   appendNodes,
@@ -18,9 +19,6 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from './verifier';
-
-// /work/main/src/modules/memory/merkle -> /work/shared/vectors/rfc6962-proofs
-const VECTORS_DIR = path.resolve(__dirname, '../../../../../shared/vectors/rfc6962-proofs');
 
 interface InclusionVector {
   leafIdx: number;
