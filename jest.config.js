@@ -1,7 +1,7 @@
 /**
  * Unit tests (next to the code) and e2e suites, one run: `npm test`.
  *
- * NestJS 12 and some of its dependencies are ES modules; Jest on Node 20 can only `require`
+ * NestJS 12 and some of its dependencies are ES modules; Jest's module loader `require`s only
  * CommonJS, so such files in node_modules are compiled to CommonJS at test time
  * (test/jest/esm-to-cjs.js). The build itself runs on Node's own require(esm).
  */
