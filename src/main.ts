@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { ensureDataDir } from './common/data-dir';
+import { lockDataDir } from './common/data-dir-lock';
 import { ConfigError, loadConfig } from './config/environment';
 import { configureApp, createAdapter, NEST_APP_OPTIONS } from './configure-app';
 
@@ -18,6 +19,9 @@ async function bootstrap(): Promise<void> {
   try {
     config = loadConfig(process.env);
     ensureDataDir(config.dataDir);
+    if (config.db.type === 'sqlite') {
+      lockDataDir(config.dataDir);
+    }
   } catch (error) {
     refuseToStart(
       error instanceof ConfigError || error instanceof Error ? error.message : String(error),

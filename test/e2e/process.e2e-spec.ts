@@ -82,6 +82,50 @@ describe('The built server as a process (e2e)', () => {
     ]);
   });
 
+  it('should refuse a second process on the same SQLite data directory, and not after a kill -9', async () => {
+    const port = await freePort();
+    const first = run({ PHOENIX_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      await waitForServer(port, 30_000);
+      const stored = await fetch(`http://127.0.0.1:${port}/api/v1/memories`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ content: { note: 'before the second process' } }),
+      });
+      expect(stored.status).toBe(201);
+      const { id } = (await stored.json()) as { id: string };
+
+      const second = run({ PHOENIX_DATA_DIR: dataDir, PORT: String(await freePort()) });
+      // A second process that does start (the defect) is ended, so the test fails instead of hanging.
+      const serving = setTimeout(() => second.child.kill('SIGKILL'), 20_000);
+      const { code, stderr } = await second.exit.finally(() => clearTimeout(serving));
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([
+        `phoenix-kernel: data directory ${dataDir} is in use by another Phoenix Kernel process ` +
+          `(pid ${first.child.pid} since ${/since ([^)]+)\)/.exec(stderr)?.[1]}); one SQLite data ` +
+          'directory serves one process (use PostgreSQL for replicas)',
+      ]);
+      // The refused process changed nothing: the first still serves what it stored.
+      const recalled = await fetch(`http://127.0.0.1:${port}/api/v1/memories/${id}`);
+      expect(recalled.status).toBe(200);
+
+      // A holder killed outright leaves no stale lock: the OS releases it with the process.
+      first.child.kill('SIGKILL');
+      await first.exit;
+      const third = run({ PHOENIX_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
+      try {
+        await waitForServer(port, 30_000);
+        const again = await fetch(`http://127.0.0.1:${port}/api/v1/memories/${id}`);
+        expect(again.status).toBe(200);
+      } finally {
+        third.child.kill('SIGTERM');
+        await third.exit;
+      }
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+  });
+
   it('should serve, create its database, and exit 0 on SIGTERM after answering a request in flight', async () => {
     const port = await freePort();
     const { child, exit } = run({
