@@ -26,7 +26,7 @@ RUN groupadd --system --gid 10001 phoenix \
   && useradd --system --uid 10001 --gid phoenix --home-dir /nonexistent --shell /usr/sbin/nologin phoenix \
   && mkdir -p /data \
   && chown phoenix:phoenix /data \
-  && chmod 0750 /data
+  && chmod 0700 /data
 # Code and dependencies stay owned by root: the service can write only to /data.
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

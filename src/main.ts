@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { ensureDataDir } from './common/data-dir';
+import { ensureDataDir, PRIVATE_UMASK } from './common/data-dir';
 import { lockDataDir } from './common/data-dir-lock';
 import { ConfigError, loadConfig } from './config/environment';
 import { configureApp, createAdapter, NEST_APP_OPTIONS } from './configure-app';
@@ -15,6 +15,7 @@ function refuseToStart(message: string): never {
 }
 
 async function bootstrap(): Promise<void> {
+  process.umask(PRIVATE_UMASK);
   let config;
   try {
     config = loadConfig(process.env);

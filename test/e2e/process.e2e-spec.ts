@@ -1,5 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -123,6 +131,62 @@ describe('The built server as a process (e2e)', () => {
       }
     } finally {
       first.child.kill('SIGKILL');
+    }
+  });
+
+  it('should create every file of its data directory for its owner only, whatever the umask', async () => {
+    const port = await freePort();
+    const token = 'a-test-admin-token-0123456789';
+    chmodSync(dataDir, 0o755);
+    const umask = process.umask(0o022);
+    const server = run({
+      PHOENIX_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PHOENIX_ADMIN_TOKEN: token,
+    });
+    process.umask(umask);
+    try {
+      await waitForServer(port, 30_000);
+      const stored = await fetch(`http://127.0.0.1:${port}/api/v1/memories`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ content: { note: 'private' } }),
+      });
+      expect(stored.status).toBe(201);
+      const backup = await fetch(
+        `http://127.0.0.1:${port}/api/v1/admin/maintenance/jobs/backup/run`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      expect(backup.status).toBe(200);
+
+      const files = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? [join(dir, e.name), ...files(join(dir, e.name))] : [join(dir, e.name)],
+        );
+      const found = files(dataDir);
+      expect(found).toEqual(
+        expect.arrayContaining([
+          join(dataDir, 'phoenix.db'),
+          join(dataDir, 'phoenix.db-wal'),
+          join(dataDir, 'log-signing-key.pem'),
+          join(dataDir, 'backups'),
+        ]),
+      );
+      expect(found.some((f) => f.startsWith(join(dataDir, 'backups') + '/'))).toBe(true);
+      const modes = Object.fromEntries(
+        [dataDir, ...found].map((f) => [f, (statSync(f).mode & 0o777).toString(8)]),
+      );
+      const expected = Object.fromEntries(
+        [dataDir, ...found].map((f) => [f, statSync(f).isDirectory() ? '700' : '600']),
+      );
+      expect(modes).toEqual(expected);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exit;
     }
   });
 

@@ -37,7 +37,7 @@ export class BackupJob implements MaintenanceJob {
       return { outcome: 'skipped', detail: 'use pg_dump' };
     }
     const dir = backupDir(this.config);
-    await mkdir(dir, { recursive: true, mode: 0o750 });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const name = `phoenix-${new Date().toISOString().replace(/[:.]/g, '-')}.db`;
     const target = join(dir, name);
     const partial = `${target}.partial`;
