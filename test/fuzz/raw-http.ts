@@ -42,14 +42,17 @@ export function send(port: number, req: RawRequest): Promise<RawResponse> {
       socket.destroy(new Error(`no complete response within ${TIMEOUT_MS} ms`));
     });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('end', () => {
+    const finish = (cause?: Error) => {
       try {
         resolve(parse(Buffer.concat(chunks)));
       } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(cause ?? (error instanceof Error ? error : new Error(String(error))));
       }
-    });
+    };
+    // A server that answers before reading the whole body (a 413) and closes may reset the
+    // connection while the rest is still being written: the answer it sent is what counts.
+    socket.on('error', finish);
+    socket.on('end', () => finish());
     socket.write(Buffer.concat([head, body]));
   });
 }

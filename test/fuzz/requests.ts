@@ -94,6 +94,8 @@ const HOSTILE_SEGMENTS = [
   '9'.repeat(40),
   'NaN',
   ...PROTOTYPE_KEYS,
+  // Just over Fastify's default maxParamLength (100), then over Node's 16 KiB header limit.
+  'x'.repeat(101),
   'x'.repeat(1000),
   'x'.repeat(10_000),
   'x'.repeat(20_000),
