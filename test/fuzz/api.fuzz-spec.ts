@@ -10,7 +10,7 @@ import { type FuzzRequest, requestsFor } from './requests';
 
 /** CI's fixed seed and count (test/fuzz/run.js sets these from --seed and --runs). */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const ONLY = process.env.FUZZ_OP;
 const PATH = process.env.FUZZ_PATH;
 /** Small enough that a body over it is cheap to send; the default (2 MiB) has the same code path. */

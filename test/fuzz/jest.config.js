@@ -6,7 +6,7 @@
 const root = require('../../jest.config.js');
 
 const base = root.projects[0];
-const runs = Number(process.env.FUZZ_RUNS ?? 40);
+const runs = Number(process.env.FUZZ_RUNS ?? 150);
 
 module.exports = {
   moduleFileExtensions: base.moduleFileExtensions,

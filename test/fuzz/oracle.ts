@@ -11,7 +11,7 @@ const LEAKS: Array<[string, RegExp]> = [
   ['SQL', /\b(?:SELECT\s[\s\S]{0,200}\sFROM|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b/i],
   [
     'a database error',
-    /SQLITE_[A-Z]+|QueryFailedError|syntax error at or near|violates .* constraint|relation "|\bpg_|invalid byte sequence/i,
+    /SQLITE_[A-Z]+|QueryFailedError|syntax error at or near|violates [\w ]*constraint|relation "[^"]*" does not exist|column "[^"]*" does not exist|invalid byte sequence for encoding|unterminated quoted string/i,
   ],
   [
     'a stack trace',

@@ -125,12 +125,23 @@ function looseEncode(value: string): string {
     .join('');
 }
 
+/** encodeURIComponent, except that a lone surrogate is sent (as U+FFFD) instead of throwing. */
+function strictEncode(value: string): string {
+  return Array.from(Buffer.from(value, 'utf8'))
+    .map((byte) =>
+      /[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(byte)) && byte < 0x80
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).padStart(2, '0').toUpperCase()}`,
+    )
+    .join('');
+}
+
 const asText = (v: unknown): string => (typeof v === 'string' ? v : serialize(v));
 
 const encoded = (arb: fc.Arbitrary<unknown>): fc.Arbitrary<string> =>
   fc
     .tuple(arb, fc.boolean())
-    .map(([v, loose]) => (loose ? looseEncode(asText(v)) : encodeURIComponent(asText(v))));
+    .map(([v, loose]) => (loose ? looseEncode(asText(v)) : strictEncode(asText(v))));
 
 function pathSegment(param: Parameter): fc.Arbitrary<string> {
   return fc.oneof(
@@ -142,7 +153,7 @@ function pathSegment(param: Parameter): fc.Arbitrary<string> {
 }
 
 function queryPairs(param: Parameter): fc.Arbitrary<string[]> {
-  const key = encodeURIComponent(param.name);
+  const key = strictEncode(param.name);
   const value = fc.oneof(
     { weight: 4, arbitrary: encoded(valueFor(param.schema)) },
     { weight: 2, arbitrary: encoded(hostileValue) },

