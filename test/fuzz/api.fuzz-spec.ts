@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { isUtf8 } from 'node:buffer';
 import { ADMIN_TOKEN, CHAOS_ENV } from '../e2e/utils/chaos';
 import { describeEachDatabase } from '../e2e/utils/databases';
 import { TestApp } from '../e2e/utils/test-app';
@@ -16,6 +17,12 @@ const PATH = process.env.FUZZ_PATH;
 /** Small enough that a body over it is cheap to send; the default (2 MiB) has the same code path. */
 const BODY_LIMIT = 256 * 1024;
 
+/**
+ * What the fuzzer undoes: after every successful write to an admin route it clears chaos faults,
+ * waits for a world rebuild to finish and starts every component that is not running (so stop,
+ * restart and fault injection are fuzzed, and no later request meets their effect). Memories,
+ * observations and evaluations it created stay: they are what a client may legitimately write.
+ */
 interface OperationRun {
   failure?: string;
   /** Successful writes: the only requests that may grow the log. */
@@ -103,6 +110,10 @@ describeEachDatabase('Every operation of the OpenAPI document, fuzzed (fuzz)', (
           }
         }
         const problems = violations(req, res);
+        // JSON is UTF-8 (RFC 8259): a body that is not must be refused, not stored with U+FFFD.
+        if (op.body && req.body && !isUtf8(req.body) && res.status < 300) {
+          problems.push(`${res.status}: accepted a body that is not valid UTF-8`);
+        }
         if (problems.length > 0) {
           throw new Error(
             `${problems.join('; ')}\n    response: ${res.body.toString('utf8').slice(0, 300)}`,
