@@ -46,7 +46,8 @@ export function parseObservation(
   content: unknown,
   options: { maxFacts?: number } = {},
 ): ObservationParse {
-  const errors: Record<string, string[]> = {};
+  // Field names come from the content's own keys ("constructor", "toString"…): no prototype.
+  const errors = Object.create(null) as Record<string, string[]>;
   const add = (field: string, message: string) => {
     (errors[field] ??= []).push(message);
   };
