@@ -1,6 +1,7 @@
 import type { ComponentStatus } from '../../src/kernel';
 import { eventually } from './utils/eventually';
 import { describeEachDatabase } from './utils/databases';
+import { refuseInserts } from './utils/refusing-trigger';
 import { TestApp } from './utils/test-app';
 
 /** Memory content whose keys are the names of Object.prototype's members: data, not methods. */
@@ -57,5 +58,38 @@ describeEachDatabase('World model with hostile observations (e2e)', (db) => {
     const status = await worldModel();
     expect(status.state).toBe('running');
     expect(status.restarts).toBe(0);
+  });
+
+  it('should skip an observation the database refuses for good and keep projecting', async () => {
+    const allow = await refuseInserts(t.dataSource, db, {
+      name: 'refuse_poison_fact',
+      table: 'world_facts',
+      column: 'subject',
+      value: 'poison',
+      message: 'poison refused',
+    });
+    try {
+      const poison = await t.http
+        .post('/api/v1/world/observations')
+        .send({ facts: [{ subject: 'poison', predicate: 'p', object: 1 }] })
+        .expect(201);
+      await t.http
+        .post('/api/v1/world/observations')
+        .send({ facts: [{ subject: 'after-poison', predicate: 'p', object: 2 }] })
+        .expect(201);
+      await caughtUp();
+      const skipped = await t.http.get('/api/v1/world/skipped?limit=100').expect(200);
+      const item = (skipped.body.items as Array<{ memoryId: string; reason: string }>).find(
+        (s) => s.memoryId === poison.body.memoryId,
+      );
+      expect(item?.reason).toMatch(/^could not be projected \(\w+\); retrying cannot fix it$/);
+      await t.http.get('/api/v1/world/entities/after-poison').expect(200);
+      await t.http.get('/api/v1/world/entities/poison').expect(404);
+      const status = await worldModel();
+      expect(status.state).toBe('running');
+      expect(status.restarts).toBe(0);
+    } finally {
+      await allow();
+    }
   });
 });
