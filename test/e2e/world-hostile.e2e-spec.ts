@@ -1,3 +1,4 @@
+import { MAX_NAME_CHARS } from '../../src/common/text-rules';
 import type { ComponentStatus } from '../../src/kernel';
 import { eventually } from './utils/eventually';
 import { describeEachDatabase } from './utils/databases';
@@ -91,5 +92,27 @@ describeEachDatabase('World model with hostile observations (e2e)', (db) => {
     } finally {
       await allow();
     }
+  });
+
+  it.each([
+    ['ASCII', 'a'],
+    ['four-byte', '\u{1F600}'],
+  ])('should answer GET for every %s subject the observations route accepts', async (_, unit) => {
+    const longest = unit.repeat(MAX_NAME_CHARS - 1) + 'z';
+    await t.http
+      .post('/api/v1/world/observations')
+      .send({ facts: [{ subject: longest, predicate: 'p', object: 1 }] })
+      .expect(201);
+    await caughtUp();
+    const res = await t.http
+      .get(`/api/v1/world/entities/${encodeURIComponent(longest)}`)
+      .expect(200);
+    expect(res.body.subject).toBe(longest);
+    const tooLong = longest + 'z';
+    await t.http
+      .post('/api/v1/world/observations')
+      .send({ facts: [{ subject: tooLong, predicate: 'p', object: 1 }] })
+      .expect(400);
+    await t.http.get(`/api/v1/world/entities/${encodeURIComponent(tooLong)}`).expect(400);
   });
 });
