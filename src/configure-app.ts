@@ -8,6 +8,7 @@ import { ProblemDto } from './common/errors/problem.dto';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
+import { MAX_PATH_PARAM_CHARS } from './common/text-rules';
 import { installProbeFastPath, probeServerFactory } from './health/probe-fast-path';
 import { httpObserver } from './metrics/http-metrics';
 
@@ -15,6 +16,8 @@ import { httpObserver } from './metrics/http-metrics';
 export function createAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    // Fastify's default (100) answered 414 for subjects the observations route accepts.
+    maxParamLength: MAX_PATH_PARAM_CHARS,
     genReqId: requestIdFor,
     // Nest's logger (pino, see LoggingModule) writes the access log.
     logger: false,

@@ -7,7 +7,7 @@ import type {
 } from './component';
 import { canTransition, isServing } from './component-state';
 import type { ComponentStateChangedEvent, ComponentStatus } from './component-status';
-import { errorMessage } from './with-timeout';
+import { publicErrorMessage } from './public-error';
 
 /**
  * One registered component as the kernel sees it: its state and the record of how it got
@@ -99,7 +99,7 @@ export class ComponentEntry {
     try {
       return this.component.selfReport?.() ?? { state: 'running' };
     } catch (error) {
-      return { state: 'degraded', reason: `selfReport() threw: ${errorMessage(error)}` };
+      return { state: 'degraded', reason: `selfReport() threw: ${publicErrorMessage(error)}` };
     }
   }
 

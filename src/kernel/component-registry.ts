@@ -14,7 +14,8 @@ import {
 import { runInComponentContext } from './kernel-context';
 import { UnknownComponentError } from './kernel.errors';
 import { Supervisor } from './supervisor';
-import { errorMessage, withTimeout } from './with-timeout';
+import { publicErrorMessage } from './public-error';
+import { withTimeout } from './with-timeout';
 
 /** Retry-After for a component that will not come back on its own (stopped, given up). */
 const RETRY_AFTER_IDLE_S = 5;
@@ -99,7 +100,7 @@ export class ComponentRegistry {
       this.logger.debug({ component: name, err: error }, `late failure of ${name} ignored`);
       return;
     }
-    this.fail(entry, error, errorMessage(error));
+    this.fail(entry, error, publicErrorMessage(error));
   }
 
   /** Throws ComponentUnavailableError (503 + Retry-After) unless the component serves. */
@@ -239,7 +240,7 @@ export class ComponentRegistry {
       );
     } catch (error) {
       if (entry.epoch === epoch) {
-        this.fail(entry, error, `start failed: ${errorMessage(error)}`);
+        this.fail(entry, error, `start failed: ${publicErrorMessage(error)}`);
       }
       return;
     }
@@ -273,7 +274,7 @@ export class ComponentRegistry {
         () => new Error(`stop() did not finish within ${timeoutMs} ms`),
       );
     } catch (error) {
-      entry.lastError = `stop failed: ${errorMessage(error)}`;
+      entry.lastError = `stop failed: ${publicErrorMessage(error)}`;
       this.logger.warn({ component: component.name, err: error }, `${component.name}: stop failed`);
     }
   }
@@ -281,7 +282,7 @@ export class ComponentRegistry {
   private fail(entry: ComponentEntry, error: unknown, reason: string): void {
     const name = entry.component.name;
     entry.epoch += 1;
-    entry.lastError = errorMessage(error);
+    entry.lastError = publicErrorMessage(error);
     const decision = this.supervisor.onFailure(name);
     const fullReason =
       decision.kind === 'give-up' && !this.shuttingDown

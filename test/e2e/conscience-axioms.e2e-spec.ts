@@ -1,6 +1,6 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { eventually } from './utils/eventually';
 import { describeEachDatabase } from './utils/databases';
 import { TestApp } from './utils/test-app';
@@ -77,7 +77,9 @@ describeEachDatabase('Conscience axioms: degraded start and reload (e2e)', (db) 
       });
       expect(await conscienceState(app)).toMatchObject({
         state: 'degraded',
-        reason: expect.stringContaining(`built-in fallback axioms in service: axioms file ${path}`),
+        reason: expect.stringContaining(
+          `built-in fallback axioms in service: axioms file ${basename(path)}`,
+        ),
       });
       const ready = await app.http.get('/health/ready?verbose').expect(200);
       expect(ready.body.details.components.components.conscience).toMatchObject({
@@ -130,7 +132,9 @@ describeEachDatabase('Conscience axioms: degraded start and reload (e2e)', (db) 
     copyFileSync(SHIPPED, path);
     const app = await start();
     const before = await axioms(app);
-    expect(before).toMatchObject({ source: 'file', version: '2025.1.0', path });
+    // The file's name only: an absolute path tells a caller how the host is laid out.
+    expect(before).toMatchObject({ source: 'file', version: '2025.1.0', path: basename(path) });
+    expect(JSON.stringify(before)).not.toContain(dir);
 
     writeFileSync(path, shippedWithVersion('2025.2.0'));
     const reloaded = await app.http.post('/api/v1/admin/conscience/reload').set(AUTH).expect(200);
@@ -160,7 +164,7 @@ describeEachDatabase('Conscience axioms: degraded start and reload (e2e)', (db) 
 
     rmSync(path);
     const missing = await app.http.post('/api/v1/admin/conscience/reload').set(AUTH).expect(422);
-    expect(missing.body.errors).toEqual({ file: [`axioms file ${path} not found`] });
+    expect(missing.body.errors).toEqual({ file: [`axioms file ${basename(path)} not found`] });
     expect((await axioms(app)).version).toBe('2025.2.0');
   });
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../../config/app-config';
 import { AxiomsService } from './axioms.service';
@@ -68,7 +68,11 @@ describe(AxiomsService.name, () => {
     copyFileSync(SHIPPED, path);
     create();
     await component.start();
-    expect(service.current()).toMatchObject({ source: 'file', path, set: { version: '2025.1.0' } });
+    expect(service.current()).toMatchObject({
+      source: 'file',
+      path: basename(path),
+      set: { version: '2025.1.0' },
+    });
     expect(service.degradedReason()).toBeNull();
     expect(component.selfReport()).toEqual({ state: 'running' });
   });
@@ -77,10 +81,10 @@ describe(AxiomsService.name, () => {
     create();
     await component.start();
     expect(service.current().source).toBe('builtin-fallback');
-    expect(service.degradedReason()).toBe(`axioms file ${path} not found`);
+    expect(service.degradedReason()).toBe(`axioms file ${basename(path)} not found`);
     expect(component.selfReport()).toEqual({
       state: 'degraded',
-      reason: `built-in fallback axioms in service: axioms file ${path} not found`,
+      reason: `built-in fallback axioms in service: axioms file ${basename(path)} not found`,
     });
   });
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { LoadedAxioms } from './axioms/axiom-set';
 import { builtinAxioms } from './axioms/builtin-axioms';
@@ -36,6 +36,8 @@ type ReadResult =
 export class AxiomsService {
   private readonly logger = new Logger(AxiomsService.name);
   private readonly path: string;
+  /** The path as the API shows it: relative to the working directory, or else the file's name. */
+  private readonly shownPath: string;
   private loaded: LoadedAxioms = builtinAxioms();
   private fallbackReason: string | null = 'the axioms have not been loaded yet';
   private lastReload: ReloadOutcome | null = null;
@@ -44,6 +46,11 @@ export class AxiomsService {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.path = resolve(config.conscience.axiomsPath);
+    const relativePath = relative(process.cwd(), this.path);
+    this.shownPath =
+      relativePath.startsWith('..') || isAbsolute(relativePath)
+        ? basename(this.path)
+        : relativePath;
   }
 
   /**
@@ -131,7 +138,7 @@ export class AxiomsService {
         { path: this.path, trigger, errors: read.errors },
         `axioms reload rejected (${read.reason}); keeping version ${this.loaded.set.version}`,
       );
-      throw new AxiomsInvalidError(this.path, read.errors);
+      throw new AxiomsInvalidError(this.shownPath, read.errors);
     }
     const changed =
       read.loaded.digest !== this.loaded.digest || this.loaded.source !== read.loaded.source;
@@ -166,8 +173,8 @@ export class AxiomsService {
       const code = (error as NodeJS.ErrnoException).code;
       const reason =
         code === 'ENOENT'
-          ? `axioms file ${this.path} not found`
-          : `axioms file ${this.path} cannot be read (${(error as Error).message})`;
+          ? `axioms file ${this.shownPath} not found`
+          : `axioms file ${this.shownPath} cannot be read (${code ?? (error as Error).name})`;
       return { ok: false, reason, errors: { file: [reason] } };
     }
     const parsed = parseAxiomsText(text);
@@ -178,7 +185,7 @@ export class AxiomsService {
         .join('; ');
       return {
         ok: false,
-        reason: `axioms file ${this.path} is invalid: ${summary}`,
+        reason: `axioms file ${this.shownPath} is invalid: ${summary}`,
         errors: parsed.errors,
       };
     }
@@ -188,7 +195,7 @@ export class AxiomsService {
         set: parsed.set,
         digest: parsed.digest,
         source: 'file',
-        path: this.path,
+        path: this.shownPath,
         loadedAt: new Date().toISOString(),
       },
     };

@@ -9,7 +9,8 @@ export function schemaFieldErrors(
   errors: readonly ErrorObject[],
   root: string,
 ): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // Paths name the document's own keys ("constructor", "toString"…): no prototype to collide with.
+  const out = Object.create(null) as Record<string, string[]>;
   const add = (path: string, message: string) => {
     const list = (out[path] ??= []);
     if (!list.includes(message)) {

@@ -6,6 +6,7 @@ import {
   CanonicalJsonError,
   LEAF_VERSION,
   LeafFields,
+  MAX_NESTING,
   canonicalJson,
   contentSha256,
   leafInput,
@@ -135,6 +136,35 @@ describe(canonicalJson.name, () => {
   it('should accept shared (non-cyclic) references', () => {
     const shared = { x: 1 };
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
+  });
+});
+
+describe(`${canonicalJson.name}, on deep nesting`, () => {
+  const nested = (levels: number, wrap: (inner: unknown) => unknown): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i += 1) {
+      value = wrap(value);
+    }
+    return value;
+  };
+
+  it.each([
+    ['objects', (inner: unknown) => ({ a: inner })],
+    ['arrays', (inner: unknown) => [inner]],
+    ['toJSON results', (inner: unknown) => ({ toJSON: () => [inner] })],
+  ])(
+    'should refuse 10,000 levels of %s with a CanonicalJsonError, not a stack overflow',
+    (_, wrap) => {
+      expect(() => canonicalJson(nested(10_000, wrap))).toThrow(
+        new CanonicalJsonError(`nested deeper than ${MAX_NESTING} levels`, '$'),
+      );
+      expect(() => contentSha256(nested(10_000, wrap))).toThrow(CanonicalJsonError);
+    },
+  );
+
+  it('should still write values nested up to the limit', () => {
+    const text = canonicalJson(nested(MAX_NESTING - 1, (inner) => [inner]));
+    expect(text).toBe(`${'['.repeat(MAX_NESTING - 1)}1${']'.repeat(MAX_NESTING - 1)}`);
   });
 });
 

@@ -32,6 +32,14 @@ function checkString(value: string, path: string, what: string): void {
   }
 }
 
+/**
+ * The deepest nesting a value may have (objects and arrays, toJSON results included). The HTTP
+ * edge refuses deeper JSON at parse time (PHOENIX_MAX_JSON_DEPTH, 64 by default); this bound
+ * only keeps the recursive checks below and the library's own recursion off the stack's end,
+ * whoever calls them.
+ */
+export const MAX_NESTING = 1000;
+
 function hasToJson(value: object): value is { toJSON: () => unknown } {
   return typeof (value as { toJSON?: unknown }).toJSON === 'function';
 }
@@ -72,6 +80,9 @@ function assertCanonicalizable(value: unknown, path: string, ancestors: Set<obje
   }
   if (ancestors.has(value)) {
     throw new CanonicalJsonError('circular reference', path);
+  }
+  if (ancestors.size >= MAX_NESTING) {
+    throw new CanonicalJsonError(`nested deeper than ${MAX_NESTING} levels`, '$');
   }
   if (hasToJson(value)) {
     ancestors.add(value);
@@ -181,7 +192,7 @@ function sortedCopy(value: unknown, depth: number): unknown {
  * RFC 8785 (JCS) canonical JSON text: object keys sorted by UTF-16 code units, no whitespace,
  * ECMAScript number formatting (so -0 → 0, 1e21 → 1e+21), JSON.stringify string escaping.
  * Throws CanonicalJsonError for values with no canonical form (undefined, NaN, ±Infinity,
- * bigint, functions, symbols, cycles, lone surrogates).
+ * bigint, functions, symbols, cycles, lone surrogates, nesting deeper than MAX_NESTING).
  */
 export function canonicalJson(value: unknown): string {
   const copy = sortedCopy(value, 0);

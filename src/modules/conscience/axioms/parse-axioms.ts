@@ -37,7 +37,7 @@ export function parseAxioms(document: unknown): ParseResult {
     return { ok: false, errors: schemaFieldErrors(validate.errors ?? [], 'file') };
   }
   const raw = document as unknown as RawAxiomSet;
-  const errors: Record<string, string[]> = {};
+  const errors = Object.create(null) as Record<string, string[]>;
   const add = (path: string, message: string) => (errors[path] ??= []).push(message);
 
   const seen = new Map<string, number>();

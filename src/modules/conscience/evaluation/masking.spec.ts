@@ -1,4 +1,4 @@
-import { applyMask, MASKED, parsePointer } from './masking';
+import { applyMask, MASKED, MAX_POINTER_SEGMENTS, parsePointer } from './masking';
 
 describe(applyMask.name, () => {
   const input = () => ({
@@ -82,5 +82,15 @@ describe(parsePointer.name, () => {
     expect(parsePointer('')).toEqual([]);
     expect(parsePointer('/a~1b/~01/')).toEqual(['a/b', '~1', '']);
     expect(() => parsePointer('a/b')).toThrow(SyntaxError);
+  });
+
+  it('should refuse a pointer of 10,000 segments before walking a document that deep', () => {
+    let document: object = { v: 1 };
+    for (let i = 0; i < 10_000; i += 1) {
+      document = { a: document };
+    }
+    expect(() => applyMask(document, ['/a'.repeat(10_000)])).toThrow(SyntaxError);
+    const within = '/a'.repeat(MAX_POINTER_SEGMENTS);
+    expect(JSON.stringify(applyMask(document, [within]))).toContain(MASKED);
   });
 });

@@ -26,6 +26,12 @@ export function applyMask<T extends object>(document: T, pointers: readonly stri
   return masked as T;
 }
 
+/**
+ * Most segments a mask pointer may have: docs/axioms.schema.json caps a pointer at 512
+ * characters, so no valid mask comes near; it bounds maskedCopy's recursion for any caller.
+ */
+export const MAX_POINTER_SEGMENTS = 256;
+
 /** RFC 6901: "/a~1b/c~0d" → ["a/b", "c~d"]; "" (the whole document) → []. */
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') {
@@ -34,10 +40,11 @@ export function parsePointer(pointer: string): string[] {
   if (!pointer.startsWith('/')) {
     throw new SyntaxError(`a JSON Pointer starts with "/": ${JSON.stringify(pointer)}`);
   }
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer.slice(1).split('/', MAX_POINTER_SEGMENTS + 1);
+  if (segments.length > MAX_POINTER_SEGMENTS) {
+    throw new SyntaxError(`a mask pointer has at most ${MAX_POINTER_SEGMENTS} segments`);
+  }
+  return segments.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function maskedCopy(node: unknown, segments: readonly string[], depth: number): unknown {

@@ -138,14 +138,14 @@ describe(ProjectionWorker.name, () => {
 
   it('should report a fatal error once and stop working', async () => {
     log.append(3);
-    store.failNextCommit = new Error('disk on fire');
+    store.failNextCommit = Object.assign(new Error('disk on fire'), { code: 'SQLITE_IOERR' });
     worker.start();
     await until(() => onFatal.mock.calls.length > 0);
     const reads = log.reads;
     worker.nudge();
     await sleep(20);
     expect(onFatal).toHaveBeenCalledTimes(1);
-    expect(onFatal).toHaveBeenCalledWith(new Error('disk on fire'));
+    expect(onFatal).toHaveBeenCalledWith(expect.objectContaining({ message: 'disk on fire' }));
     expect(log.reads).toBe(reads);
     expect(store.active().appliedThrough).toBe(-1);
   });
@@ -240,5 +240,38 @@ describe(ProjectionWorker.name, () => {
     worker.rebuild(job);
     await worker.stop();
     expect(job.snapshot()).toMatchObject({ state: 'aborted', finishedAt: expect.any(String) });
+  });
+
+  it('should skip a leaf the database refuses for good, and project the leaves after it', async () => {
+    log.append(3);
+    log.append(1, { facts: [{ subject: 'poison', predicate: 'p', object: 1 }] });
+    log.append(3);
+    store.refuseFact = (fact) =>
+      fact.subject === 'poison'
+        ? Object.assign(new Error('invalid byte sequence at /srv/db'), { code: '22021' })
+        : null;
+    worker.start();
+    await until(() => store.active().appliedThrough === 6);
+    expect(onFatal).not.toHaveBeenCalled();
+    expect([...store.skipped.get(1)!.values()]).toEqual([
+      {
+        generation: 1,
+        leafIndex: 3,
+        memoryId: 'm3',
+        reason: 'could not be projected (22021); retrying cannot fix it',
+      },
+    ]);
+    expect(store.factsOf(1)).toHaveLength(6);
+    expect(worker.stats.skipped).toBe(1);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('/srv/db'));
+  });
+
+  it('should still fail on an error that says the database refuses any write', async () => {
+    log.append(2);
+    store.refuseFact = () => Object.assign(new Error('disk full'), { code: '53100' });
+    worker.start();
+    await until(() => onFatal.mock.calls.length === 1);
+    expect(store.active().appliedThrough).toBe(-1);
+    expect(store.skipped.get(1)?.size ?? 0).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { ComponentUnavailableError } from '../../../common/errors/domain-error';
+import { failsAnyWrite } from '../../memory/database-errors';
 import { applyLeaves, mergeWrites, withdrawLeaves } from './apply-leaves';
 import type { ForgetJournal } from './forget-journal';
 import { Housekeeping } from './housekeeping';
@@ -65,6 +66,8 @@ export class ProjectionWorker {
   /** The last rebuild swapped in, until the generation it replaced is deleted. */
   private swapped: RebuildJob | null = null;
   private readonly readSize = { live: 0, rebuild: 0 };
+  /** Leaves read by the unit in progress to apply them (0: none), so a failure can be blamed. */
+  private applying = 0;
 
   private readonly housekeeping: Housekeeping;
 
@@ -181,43 +184,126 @@ export class ProjectionWorker {
   }
 
   private async applyNext(): Promise<boolean> {
-    const applied = await this.unit(async (reader) => {
-      const active = activeOf(await reader.generations());
-      return this.applyFrom(reader, active, 'live');
+    return this.isolatingPoison(
+      'live',
+      () =>
+        this.unit(async (reader) => {
+          const active = activeOf(await reader.generations());
+          return this.applyFrom(reader, active, 'live');
+        }),
+      true,
+    );
+  }
+
+  /**
+   * Runs a unit that may apply leaves. When applying them fails for a reason retrying cannot fix
+   * (anything but the memory component or the database being unavailable), the next unit takes
+   * one leaf; if that one leaf fails too, it is recorded as skipped and the cursor moves past it:
+   * a poison leaf never wedges the projection. Transient errors are thrown as before (a pause,
+   * or a restart by the supervisor with its backoff).
+   */
+  private async isolatingPoison<T>(
+    which: 'live' | 'rebuild',
+    work: () => Promise<T>,
+    progressed: T,
+    job?: RebuildJob,
+  ): Promise<T> {
+    this.applying = 0;
+    try {
+      return await work();
+    } catch (error) {
+      const transient =
+        (error instanceof ComponentUnavailableError && error.component === 'memory') ||
+        failsAnyWrite(error);
+      const applying = this.applying;
+      if (applying === 0 || transient) {
+        throw error;
+      }
+      if (applying > 1) {
+        this.readSize[which] = 1;
+        return progressed;
+      }
+      await this.skipPoisonLeaf(which, error, job);
+      return progressed;
+    }
+  }
+
+  private async skipPoisonLeaf(
+    which: 'live' | 'rebuild',
+    error: unknown,
+    job?: RebuildJob,
+  ): Promise<void> {
+    const skipped = await this.unit(async (reader) => {
+      const gens = await reader.generations();
+      const generation =
+        which === 'live'
+          ? activeOf(gens)
+          : gens.find((g) => g.generation === job?.status.generation && g.state === 'building');
+      const from = (generation?.appliedThrough ?? -2) + 1;
+      const [leaf] = generation ? await this.options.readLeaves(from, from + 1) : [];
+      if (!generation || leaf?.leafIndex !== from) {
+        return { writes: NO_WRITES, result: null };
+      }
+      const reason = `could not be projected (${errorCode(error)}); retrying cannot fix it`;
+      const writes: WorldWrites = {
+        ...NO_WRITES,
+        skipped: [
+          { generation: generation.generation, leafIndex: from, memoryId: leaf.id, reason },
+        ],
+        generations: [{ ...generation, appliedThrough: from }],
+      };
+      return { writes, result: leaf };
     });
-    return applied;
+    if (skipped) {
+      const counters = job ? job.status : this.stats;
+      counters.leaves += 1;
+      counters.skipped += 1;
+      // The full text may name internals: the log has it, the skipped list only its code.
+      this.options.logger.warn(
+        `leaf ${skipped.leafIndex} (memory ${skipped.id}) skipped: ${errorMessage(error)}`,
+      );
+    }
   }
 
   private async rebuildStep(job: RebuildJob): Promise<boolean> {
-    const outcome = await this.unit(async (reader) => {
-      const gens = await reader.generations();
-      const active = activeOf(gens);
-      if (job.status.generation === null) {
-        const generation = gens.reduce((max, g) => Math.max(max, g.generation), 0) + 1;
-        job.status.generation = generation;
-        const created = {
-          generation,
-          state: 'building' as const,
-          appliedThrough: -1,
-          counts: NO_COUNTS,
-        };
-        return { writes: { ...NO_WRITES, generations: [created] }, result: 'progress' as const };
-      }
-      const building = gens.find((g) => g.generation === job.status.generation);
-      if (building?.state !== 'building') {
-        return { writes: NO_WRITES, result: 'lost' as const };
-      }
-      if (building.appliedThrough >= active.appliedThrough) {
-        const swap = [
-          { ...building, state: 'active' as const },
-          { ...active, state: 'retired' as const },
-        ];
-        job.status.replacedGeneration = active.generation;
-        return { writes: { ...NO_WRITES, generations: swap }, result: 'swapped' as const };
-      }
-      const { writes, result } = await this.applyFrom(reader, building, 'rebuild', job);
-      return { writes, result: result ? ('progress' as const) : ('idle' as const) };
-    });
+    const outcome = await this.isolatingPoison(
+      'rebuild',
+      () =>
+        this.unit(async (reader) => {
+          const gens = await reader.generations();
+          const active = activeOf(gens);
+          if (job.status.generation === null) {
+            const generation = gens.reduce((max, g) => Math.max(max, g.generation), 0) + 1;
+            job.status.generation = generation;
+            const created = {
+              generation,
+              state: 'building' as const,
+              appliedThrough: -1,
+              counts: NO_COUNTS,
+            };
+            return {
+              writes: { ...NO_WRITES, generations: [created] },
+              result: 'progress' as const,
+            };
+          }
+          const building = gens.find((g) => g.generation === job.status.generation);
+          if (building?.state !== 'building') {
+            return { writes: NO_WRITES, result: 'lost' as const };
+          }
+          if (building.appliedThrough >= active.appliedThrough) {
+            const swap = [
+              { ...building, state: 'active' as const },
+              { ...active, state: 'retired' as const },
+            ];
+            job.status.replacedGeneration = active.generation;
+            return { writes: { ...NO_WRITES, generations: swap }, result: 'swapped' as const };
+          }
+          const { writes, result } = await this.applyFrom(reader, building, 'rebuild', job);
+          return { writes, result: result ? ('progress' as const) : ('idle' as const) };
+        }),
+      'progress' as const,
+      job,
+    );
     if (outcome === 'swapped') {
       job.finish('succeeded');
       this.job = null;
@@ -248,6 +334,7 @@ export class ProjectionWorker {
     if (leaves.length === 0) {
       return { writes: NO_WRITES, result: false };
     }
+    this.applying = leaves.length;
     const applied = await applyLeaves(reader, generation, leaves);
     // Read about as many leaves as a unit takes: large observations need fewer per unit.
     this.readSize[which] =
@@ -308,6 +395,15 @@ export class ProjectionWorker {
       this.options.logger.log('projection resumed');
     }
   }
+}
+
+/** What the skipped list may say of an error: its code or class, never its text. */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[\w-]{1,40}$/.test(code)) {
+    return code;
+  }
+  return error instanceof Error ? error.name : typeof error;
 }
 
 function errorMessage(error: unknown): string {

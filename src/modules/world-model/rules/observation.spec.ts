@@ -123,4 +123,19 @@ describe(parseDateTime.name, () => {
       ),
     );
   });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'])(
+    'should refuse a content or fact key named %s with a field error, not a TypeError',
+    (name) => {
+      const fact = { subject: 's', predicate: 'p', object: 1, [name]: 1 };
+      const parsed = parseObservation({ facts: [fact], [name]: 1 });
+      expect(parsed).toEqual({
+        ok: false,
+        errors: expect.objectContaining({
+          [name]: [expect.stringContaining('is not allowed')],
+          [`facts[0].${name}`]: ['is not allowed'],
+        }),
+      });
+    },
+  );
 });

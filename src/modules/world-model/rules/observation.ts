@@ -4,7 +4,9 @@
  * through the memory API that fails here (with the same messages as its recorded reason).
  */
 
-export const MAX_NAME_CHARS = 256;
+import { MAX_NAME_CHARS } from '../../../common/text-rules';
+
+export { MAX_NAME_CHARS };
 export const MAX_SOURCE_CHARS = 1024;
 export const CARDINALITIES = ['one', 'many'] as const;
 export type Cardinality = (typeof CARDINALITIES)[number];
@@ -46,7 +48,8 @@ export function parseObservation(
   content: unknown,
   options: { maxFacts?: number } = {},
 ): ObservationParse {
-  const errors: Record<string, string[]> = {};
+  // Field names come from the content's own keys ("constructor", "toString"…): no prototype.
+  const errors = Object.create(null) as Record<string, string[]>;
   const add = (field: string, message: string) => {
     (errors[field] ??= []).push(message);
   };

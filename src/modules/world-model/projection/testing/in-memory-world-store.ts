@@ -22,6 +22,8 @@ export class InMemoryWorldStore implements WorldStore {
   readonly skipped = new Map<number, Map<number, SkippedLeaf>>();
   /** The next commit throws this. */
   failNextCommit: Error | null = null;
+  /** Every commit that inserts a fact this accepts throws what it returns (a row the database refuses). */
+  refuseFact: ((fact: StoredFact) => Error | null) | null = null;
   commits = 0;
   private readonly queue = new SerialQueue();
 
@@ -34,6 +36,12 @@ export class InMemoryWorldStore implements WorldStore {
         const error = this.failNextCommit;
         this.failNextCommit = null;
         throw error;
+      }
+      for (const { changes } of writes.facts) {
+        const refused = changes.inserts.map((f) => this.refuseFact?.(f)).find(Boolean);
+        if (refused) {
+          throw refused;
+        }
       }
       this.write(writes);
       return result;
