@@ -7,6 +7,7 @@ import type { AppConfig } from './config/environment';
 import { ProblemDto } from './common/errors/problem.dto';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation';
+import { installJsonParser } from './common/json-body';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { installProbeFastPath, probeServerFactory } from './health/probe-fast-path';
 import { httpObserver } from './metrics/http-metrics';
@@ -48,6 +49,7 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only: any other body type is a 415, not a string for validation to reject.
   fastify.removeContentTypeParser(['text/plain']);
+  installJsonParser(fastify, config.maxJsonDepth);
   // Log lines written while serving the request name it (see request-log-context.ts). At
   // preHandler, the handler runs in this same call, whether or not a body was read first.
   fastify.addHook('preHandler', (request, _reply, done) => {
