@@ -1,4 +1,4 @@
-import { withinJsonDepth } from './json-body';
+import { charsetOf, withinJsonDepth } from './json-body';
 
 describe(withinJsonDepth.name, () => {
   it('should count arrays and objects, not scalars', () => {
@@ -19,5 +19,18 @@ describe(withinJsonDepth.name, () => {
 
   it('should stop at the limit on a very deep body', () => {
     expect(withinJsonDepth('['.repeat(1_000_000), 64)).toBe(false);
+  });
+});
+
+describe(charsetOf.name, () => {
+  it('should read the charset parameter, lowercased and unquoted', () => {
+    expect(charsetOf('application/json; charset=UTF-8')).toBe('utf-8');
+    expect(charsetOf('application/json;charset="ISO-8859-1"')).toBe('iso-8859-1');
+    expect(charsetOf('application/json; foo=bar; Charset=utf-16')).toBe('utf-16');
+  });
+
+  it('should give undefined without a charset', () => {
+    expect(charsetOf('application/json')).toBeUndefined();
+    expect(charsetOf(undefined)).toBeUndefined();
   });
 });

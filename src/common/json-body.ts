@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { InvalidInputError } from './errors/domain-error';
+import { InvalidInputError, UnsupportedMediaTypeError } from './errors/domain-error';
 
 /**
  * The deepest nesting of arrays and objects in JSON text, found without parsing it and without
@@ -35,18 +35,52 @@ export class JsonTooDeepError extends InvalidInputError {
   override readonly code = 'json_too_deep';
 }
 
+export class InvalidUtf8Error extends InvalidInputError {
+  override readonly code = 'invalid_utf8';
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
+
 /**
- * Wraps Fastify's JSON parser: a body nested deeper than `maxDepth` is a 400 before it is
- * parsed. The text is then parsed by Fastify's own parser, which keeps its prototype-poisoning
- * guard (`__proto__` and `constructor.prototype` keys are a 400).
+ * The charset parameter of a content-type, lowercased, or undefined when there is none. JSON is
+ * UTF-8 only (RFC 8259 §8.1), so anything else is a 415 rather than bytes read the wrong way.
+ */
+export function charsetOf(contentType: string | undefined): string | undefined {
+  const match = contentType === undefined ? null : CHARSET.exec(contentType);
+  return match ? (match[1] ?? match[2]).toLowerCase() : undefined;
+}
+
+/**
+ * Replaces Fastify's JSON parser with one that reads the raw bytes: a charset other than UTF-8
+ * is a 415, bytes that are not valid UTF-8 are a 400 (Fastify would decode them to U+FFFD and
+ * the stored content would differ from what was sent), and so is a body nested deeper than
+ * `maxDepth`. The text is then parsed by Fastify's own parser, which keeps its
+ * prototype-poisoning guard (`__proto__` and `constructor.prototype` keys are a 400).
  */
 export function installJsonParser(fastify: FastifyInstance, maxDepth: number): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(
     'application/json',
-    { parseAs: 'string' },
-    (request: FastifyRequest, text: string, done: (err: Error | null, body?: unknown) => void) => {
+    { parseAs: 'buffer' },
+    (request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
+      const charset = charsetOf(request.headers['content-type']);
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+        done(
+          new UnsupportedMediaTypeError(
+            `JSON bodies are UTF-8; charset=${charset} is not supported`,
+          ),
+        );
+        return;
+      }
+      let text: string;
+      try {
+        text = UTF8.decode(body);
+      } catch {
+        done(new InvalidUtf8Error('The request body is not valid UTF-8'));
+        return;
+      }
       if (!withinJsonDepth(text, maxDepth)) {
         done(new JsonTooDeepError(`The JSON body nests arrays and objects over ${maxDepth} deep`));
         return;

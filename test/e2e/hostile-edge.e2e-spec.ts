@@ -80,4 +80,47 @@ describeEachDatabase('Hostile input at the HTTP edge (e2e)', (db) => {
       expect(await treeSize()).toBe(before + 1);
     });
   });
+
+  describe('character encoding', () => {
+    it('should refuse invalid UTF-8 in a JSON body with 400 and store nothing', async () => {
+      const before = await treeSize();
+      const body = Buffer.concat([
+        Buffer.from('{"content":"caf'),
+        Buffer.from([0xc3, 0x28]), // a lead byte followed by an ASCII byte
+        Buffer.from('"}'),
+      ]);
+      expectProblem(await post('/api/v1/memories', body), 400, 'invalid_utf8');
+      expectProblem(
+        await post('/api/v1/memories', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])),
+        400,
+        'invalid_utf8',
+      );
+      expect(await treeSize()).toBe(before);
+    });
+
+    it('should answer a charset other than UTF-8 with 415', async () => {
+      const before = await treeSize();
+      for (const type of [
+        'application/json; charset=iso-8859-1',
+        'application/json; charset="utf-16"',
+      ]) {
+        expectProblem(
+          await post('/api/v1/memories', '{"content":"x"}', type),
+          415,
+          'unsupported_media_type',
+        );
+      }
+      expect(await treeSize()).toBe(before);
+    });
+
+    it('should accept a JSON body declared as UTF-8 and keep its bytes', async () => {
+      const res = await post(
+        '/api/v1/memories',
+        Buffer.from('{"content":"café ☕"}'),
+        'application/json; charset=UTF-8',
+      ).expect(201);
+      const got = await t.http.get(`/api/v1/memories/${res.body.id as string}`).expect(200);
+      expect(got.body.content).toBe('café ☕');
+    });
+  });
 });
