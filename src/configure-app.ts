@@ -5,6 +5,7 @@ import { isQuietPath } from './common/logging/logging.module';
 import { runWithRequestLog } from './common/logging/request-log-context';
 import type { AppConfig } from './config/environment';
 import { ProblemDto } from './common/errors/problem.dto';
+import { clientErrorHandler, frameworkErrorHandler } from './common/errors/framework-errors';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { installJsonParser } from './common/json-body';
@@ -24,6 +25,9 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
     return503OnClosing: true,
     // Cached probe answers skip the request pipeline (src/health/probe-fast-path.ts).
     serverFactory: probeServerFactory(),
+    // Errors Fastify and node would answer in their own shape, without x-request-id.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 }
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { Response } from 'supertest';
 import { describeEachDatabase } from './utils/databases';
 import { TestApp } from './utils/test-app';
@@ -22,6 +23,17 @@ const ROUTES: Array<[string, (inner: string) => string]> = [
   ],
 ];
 
+/** Writes `raw` to a fresh connection and reads until the server closes it. */
+function rawRequest(port: number, raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
 function expectProblem(res: Response, status: number, code: string): void {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(PROBLEM);
@@ -32,6 +44,8 @@ function expectProblem(res: Response, status: number, code: string): void {
 
 describeEachDatabase('Hostile input at the HTTP edge (e2e)', (db) => {
   let t: TestApp;
+  /** Set once the app listens on a real port (for raw-socket tests). */
+  let baseUrl: string | undefined;
 
   beforeAll(async () => {
     t = await TestApp.create({ db, env: { PHOENIX_MAX_JSON_DEPTH: String(MAX_DEPTH) } });
@@ -121,6 +135,63 @@ describeEachDatabase('Hostile input at the HTTP edge (e2e)', (db) => {
       ).expect(201);
       const got = await t.http.get(`/api/v1/memories/${res.body.id as string}`).expect(200);
       expect(got.body.content).toBe('café ☕');
+    });
+  });
+
+  describe('errors Fastify and node raise themselves', () => {
+    it('should answer a malformed URL with a 400 problem carrying the request id', async () => {
+      const res = await t.http.get('/api/v1/memories/%E0%A4%A').set('x-request-id', 'bad-url-1');
+      expectProblem(res, 400, 'malformed_url');
+      expect(res.body.requestId).toBe('bad-url-1');
+    });
+
+    it('should answer a path parameter over the length limit with a 414 problem', async () => {
+      expectProblem(await t.http.get(`/api/v1/memories/${'a'.repeat(500)}`), 414, 'uri_too_long');
+    });
+
+    it('should answer an unsupported body type with a 415 problem', async () => {
+      expectProblem(
+        await post('/api/v1/memories', 'content=x', 'application/x-www-form-urlencoded'),
+        415,
+        'unsupported_media_type',
+      );
+    });
+
+    it('should answer an empty JSON body with a 400 problem', async () => {
+      expectProblem(await post('/api/v1/memories', ''), 400, 'malformed_json');
+    });
+
+    it('should answer a prototype-poisoning body with a 400 problem', async () => {
+      const before = await treeSize();
+      expectProblem(
+        await post('/api/v1/memories', '{"content":{"__proto__":{"x":1}}}'),
+        400,
+        'malformed_json',
+      );
+      expect(await treeSize()).toBe(before);
+    });
+
+    it('should answer an unknown route with a 404 problem', async () => {
+      expectProblem(await t.http.post('/api/v1/nowhere').send({}), 404, 'route_not_found');
+    });
+
+    it.each([
+      [
+        'headers over the limit',
+        431,
+        `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      ],
+      ['a malformed request line', 400, 'GET / NOT-HTTP\r\n\r\n'],
+    ])('should answer %s, refused by node, with a %i problem', async (_what, status, raw) => {
+      baseUrl ??= await t.listen();
+      const url = new URL(baseUrl);
+      const answer = await rawRequest(Number(url.port), raw);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(head).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+      const id = /\r\nx-request-id: (\S+)/i.exec(head)?.[1];
+      expect(JSON.parse(body)).toMatchObject({ status, requestId: id });
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
     });
   });
 });
