@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { Response } from 'supertest';
 import { describeEachDatabase } from './utils/databases';
+import { eventually } from './utils/eventually';
 import { TestApp } from './utils/test-app';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -192,6 +193,29 @@ describeEachDatabase('Hostile input at the HTTP edge (e2e)', (db) => {
       const id = /\r\nx-request-id: (\S+)/i.exec(head)?.[1];
       expect(JSON.parse(body)).toMatchObject({ status, requestId: id });
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('problem details', () => {
+    it("should not pass a driver's message on in a failed component's 503", async () => {
+      const broken = await TestApp.create({ db });
+      try {
+        const table = db === 'postgres' ? `"${broken.schema}".world_facts` : 'world_facts';
+        await broken.dataSource.query(`ALTER TABLE ${table} RENAME TO world_facts_gone`);
+        await broken.http
+          .post('/api/v1/world/observations')
+          .send({ facts: [{ subject: 's', predicate: 'p', object: 1 }] });
+        const res = await eventually(async () => {
+          const answer = await broken.http.get('/api/v1/world/coherence');
+          expect(answer.body.detail).toMatch(/it is failed/);
+          return answer;
+        }, 10_000);
+        expectProblem(res, 503, 'component_unavailable');
+        expect(res.body.detail).toBe('The world-model component is not available: it is failed');
+        expect(JSON.stringify(res.body)).not.toMatch(/world_facts|relation|no such table/);
+      } finally {
+        await broken.destroy();
+      }
     });
   });
 });
