@@ -218,4 +218,31 @@ describeEachDatabase('Hostile input at the HTTP edge (e2e)', (db) => {
       }
     });
   });
+
+  describe('fields named like Object.prototype members', () => {
+    it.each(['constructor', 'toString', 'prototype', 'hasOwnProperty', 'valueOf'])(
+      'should refuse %s as an unknown field of a DTO body',
+      async (name) => {
+        const before = await treeSize();
+        const world = `{"facts":[{"subject":"s","predicate":"p","object":1}],"${name}":"x"}`;
+        const memory = `{"content":"x","${name}":"x"}`;
+        for (const [url, body] of [
+          ['/api/v1/world/observations', world],
+          ['/api/v1/memories', memory],
+        ]) {
+          const res = await post(url, body);
+          expectProblem(res, 400, 'validation_failed');
+          expect(res.body.detail).toContain(name);
+        }
+        expect(await treeSize()).toBe(before);
+      },
+    );
+
+    it('should keep such names as data inside memory content', async () => {
+      const content = { constructor: 'a', toString: 'b', prototype: { valueOf: 1 } };
+      const res = await post('/api/v1/memories', JSON.stringify({ content })).expect(201);
+      const got = await t.http.get(`/api/v1/memories/${res.body.id as string}`).expect(200);
+      expect(got.body.content).toEqual(content);
+    });
+  });
 });
