@@ -176,6 +176,19 @@ describeEachDatabase('Hostile input at the HTTP edge (e2e)', (db) => {
       expectProblem(await t.http.post('/api/v1/nowhere').send({}), 404, 'route_not_found');
     });
 
+    it('should answer with a 503 problem while the app shuts down', async () => {
+      // The flag Nest sets at the start of shutdown, before it stops serving.
+      const adapter = t.app.getHttpAdapter() as unknown as { isShuttingDown: boolean };
+      adapter.isShuttingDown = true;
+      try {
+        const res = await t.http.get('/api/v1/log/head').set('x-request-id', 'closing-1');
+        expectProblem(res, 503, 'service_unavailable');
+        expect(res.body.requestId).toBe('closing-1');
+      } finally {
+        adapter.isShuttingDown = false;
+      }
+    });
+
     it.each([
       [
         'headers over the limit',

@@ -43,6 +43,26 @@ export function frameworkErrorHandler(
     .send(problemOf(status, code, detail, request.id));
 }
 
+/**
+ * For onSend: an error answered by a hook before any handler ran, such as Nest's 503 while
+ * the app shuts down (`return503OnClosing`), is in Fastify's shape; it becomes a problem.
+ * Problems (from the filter or the handlers above) and successful answers pass unchanged.
+ */
+export function problemBeforeHandler(reply: FastifyReply, payload: unknown): unknown {
+  const type = reply.getHeader('content-type');
+  if (
+    reply.statusCode < 400 ||
+    (typeof type === 'string' && type.startsWith(PROBLEM_CONTENT_TYPE))
+  ) {
+    return payload;
+  }
+  const status = reply.statusCode;
+  void reply.header('content-type', PROBLEM_CONTENT_TYPE).header('cache-control', 'no-store');
+  return JSON.stringify(
+    problemOf(status, defaultCode(status), statusTitle(status), reply.request.id),
+  );
+}
+
 /** What node's HTTP parser reports, mapped as Fastify's default client error handler does. */
 const CLIENT_ERROR_STATUS: Record<string, number> = {
   ERR_HTTP_REQUEST_TIMEOUT: 408,
