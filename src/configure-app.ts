@@ -5,8 +5,14 @@ import { isQuietPath } from './common/logging/logging.module';
 import { runWithRequestLog } from './common/logging/request-log-context';
 import type { AppConfig } from './config/environment';
 import { ProblemDto } from './common/errors/problem.dto';
+import {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  problemBeforeHandler,
+} from './common/errors/framework-errors';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation';
+import { installJsonParser } from './common/json-body';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { MAX_PATH_PARAM_CHARS } from './common/text-rules';
 import { installProbeFastPath, probeServerFactory } from './health/probe-fast-path';
@@ -26,6 +32,9 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
     return503OnClosing: true,
     // Cached probe answers skip the request pipeline (src/health/probe-fast-path.ts).
     serverFactory: probeServerFactory(),
+    // Errors Fastify and node would answer in their own shape, without x-request-id.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 }
 
@@ -51,15 +60,21 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only: any other body type is a 415, not a string for validation to reject.
   fastify.removeContentTypeParser(['text/plain']);
+  installJsonParser(fastify, config.maxJsonDepth);
+  // Requests whose answer a handler (or the filter) wrote; the others were answered by a hook.
+  const reachedHandler = new WeakSet<object>();
   // Log lines written while serving the request name it (see request-log-context.ts). At
   // preHandler, the handler runs in this same call, whether or not a body was read first.
   fastify.addHook('preHandler', (request, _reply, done) => {
+    reachedHandler.add(request);
     runWithRequestLog({ id: request.id, method: request.method, url: request.url }, done);
   });
   // onSend runs for every reply, including those that hooks and the 404 handler send.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    done(null, payload);
+    // Probes and /metrics keep their own shape (the kubelet reads only the status).
+    const keep = reachedHandler.has(request) || isQuietPath(request.url);
+    done(null, keep ? payload : problemBeforeHandler(reply, payload));
   });
   // One hook for the HTTP histogram and the access log: the route template is read once.
   const observe = httpObserver(app);

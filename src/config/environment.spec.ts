@@ -29,6 +29,7 @@ describe(loadConfig.name, () => {
         forgetBelow: 0.05,
       },
       chaosEnabled: false,
+      maxJsonDepth: 64,
     });
     expect(config.memory.retainedKinds).toEqual(['decision']);
   });
@@ -50,6 +51,16 @@ describe(loadConfig.name, () => {
     expect(problemsOf({ PHOENIX_MEMORY_REINFORCE_ALPHA: '1.5' }).join('\n')).toMatch(
       /PHOENIX_MEMORY_REINFORCE_ALPHA/,
     );
+  });
+
+  it('should refuse a JSON depth limit outside [2, 1024]', () => {
+    expect(problemsOf({ PHOENIX_MAX_JSON_DEPTH: '1' }).join('\n')).toMatch(
+      /PHOENIX_MAX_JSON_DEPTH/,
+    );
+    expect(problemsOf({ PHOENIX_MAX_JSON_DEPTH: '5000' }).join('\n')).toMatch(
+      /PHOENIX_MAX_JSON_DEPTH/,
+    );
+    expect(loadConfig({ PHOENIX_MAX_JSON_DEPTH: '16' }).maxJsonDepth).toBe(16);
   });
 
   it('should require DATABASE_URL for postgres only', () => {

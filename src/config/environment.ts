@@ -88,6 +88,12 @@ export class Environment {
 
   @Transform(toNumber)
   @IsInt()
+  @Min(2)
+  @Max(1024)
+  PHOENIX_MAX_JSON_DEPTH: number = 64;
+
+  @Transform(toNumber)
+  @IsInt()
   @Min(0)
   @Max(600_000)
   PHOENIX_SHUTDOWN_TIMEOUT_MS: number = 10_000;
@@ -277,6 +283,8 @@ export interface AppConfig {
   log: { level: string; format: 'json' | 'pretty' };
   adminToken?: string;
   bodyLimitBytes: number;
+  /** Deepest nesting of arrays and objects a JSON request body may have. */
+  maxJsonDepth: number;
   shutdownTimeoutMs: number;
   memory: {
     maxBytes: number;
@@ -383,6 +391,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     adminToken: env.PHOENIX_ADMIN_TOKEN,
     bodyLimitBytes: env.PHOENIX_BODY_LIMIT_BYTES,
+    maxJsonDepth: env.PHOENIX_MAX_JSON_DEPTH,
     shutdownTimeoutMs: env.PHOENIX_SHUTDOWN_TIMEOUT_MS,
     memory: {
       maxBytes: env.PHOENIX_MAX_MEMORY_BYTES,

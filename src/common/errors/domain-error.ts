@@ -61,6 +61,12 @@ export class PayloadTooLargeError extends DomainError {
   readonly title = 'Payload Too Large';
 }
 
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly status = 415;
+  readonly code: string = 'unsupported_media_type';
+  readonly title = 'Unsupported Media Type';
+}
+
 export class ComponentUnavailableError extends DomainError {
   readonly status = 503;
   readonly code = 'component_unavailable';

@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { InvalidInputError } from './domain-error';
+import { prototypeNamedFields } from './prototype-named-fields';
 
 /** Flattens class-validator's tree into `{ "field.path": [messages] }`. */
 export function fieldErrors(errors: ValidationError[], prefix = ''): Record<string, string[]> {
@@ -16,7 +17,7 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): Record<stri
 
 /** The one global pipe: unknown fields are rejected, input is transformed to DTO classes. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -27,6 +28,27 @@ export function createValidationPipe(): ValidationPipe {
       return new ValidationFailedError(`Invalid ${names.join(', ')}`, fields);
     },
   });
+}
+
+/**
+ * ValidationPipe, plus what its whitelist misses: an unknown field named like an
+ * Object.prototype member (`constructor`, `toString`, …) is refused like any other unknown
+ * field, where class-transformer and class-validator would silently drop it.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const { metatype } = metadata;
+    if (metatype && this.toValidate(metadata)) {
+      const paths = prototypeNamedFields(value, metatype);
+      if (paths.length > 0) {
+        throw new ValidationFailedError(
+          `Invalid ${paths.join(', ')}`,
+          Object.fromEntries(paths.map((path) => [path, [`property ${path} should not exist`]])),
+        );
+      }
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
 }
 
 export class ValidationFailedError extends InvalidInputError {
