@@ -12,7 +12,7 @@ import {
 } from './common/errors/framework-errors';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/errors/validation';
-import { installJsonParser } from './common/json-body';
+import { installJsonParser, requestTextError } from './common/json-body';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/request-id';
 import { MAX_PATH_PARAM_CHARS } from './common/text-rules';
 import { installProbeFastPath, probeServerFactory } from './health/probe-fast-path';
@@ -61,6 +61,10 @@ export function configureApp(app: NestFastifyApplication, config: AppConfig): vo
   // The API speaks JSON only: any other body type is a 415, not a string for validation to reject.
   fastify.removeContentTypeParser(['text/plain']);
   installJsonParser(fastify, config.maxJsonDepth);
+  // NUL and lone surrogates are refused in paths and queries as in bodies, on both databases.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    done(requestTextError(request.params, request.query) ?? undefined);
+  });
   // Requests whose answer a handler (or the filter) wrote; the others were answered by a hook.
   const reachedHandler = new WeakSet<object>();
   // Log lines written while serving the request name it (see request-log-context.ts). At

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidInputError, UnsupportedMediaTypeError } from './errors/domain-error';
+import { firstTextProblem } from './text-rules';
 
 /**
  * The deepest nesting of arrays and objects in JSON text, found without parsing it and without
@@ -37,6 +38,23 @@ export class JsonTooDeepError extends InvalidInputError {
 
 export class InvalidUtf8Error extends InvalidInputError {
   override readonly code = 'invalid_utf8';
+}
+
+/** U+0000 or a lone surrogate in a body, path or query string (see text-rules.ts). */
+export class InvalidTextError extends InvalidInputError {
+  override readonly code = 'invalid_text';
+}
+
+/** The text rules for what the router and the query parser produced, or null. */
+export function requestTextError(params: unknown, query: unknown): InvalidTextError | null {
+  const inParams = firstTextProblem(params);
+  if (inParams !== null) {
+    return new InvalidTextError(`A path parameter ${inParams.problem}`);
+  }
+  const inQuery = firstTextProblem(query);
+  return inQuery === null
+    ? null
+    : new InvalidTextError(`The query parameter at ${inQuery.at} ${inQuery.problem}`);
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -86,7 +104,14 @@ export function installJsonParser(fastify: FastifyInstance, maxDepth: number): v
         return;
       }
       // Fastify types the default parser as possibly async; it calls done synchronously.
-      void parse(request, text, done);
+      void parse(request, text, (error: Error | null, value?: unknown) => {
+        const bad = error === null ? firstTextProblem(value) : null;
+        if (bad !== null) {
+          done(new InvalidTextError(`The string at ${bad.at} of the body ${bad.problem}`));
+          return;
+        }
+        done(error, value);
+      });
     },
   );
 }

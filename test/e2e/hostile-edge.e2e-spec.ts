@@ -1,3 +1,4 @@
+import { MAX_PATH_PARAM_CHARS } from '../../src/common/text-rules';
 import { connect } from 'node:net';
 import type { Response } from 'supertest';
 import { describeEachDatabase } from './utils/databases';
@@ -147,7 +148,11 @@ describeEachDatabase('Hostile input at the HTTP edge (e2e)', (db) => {
     });
 
     it('should answer a path parameter over the length limit with a 414 problem', async () => {
-      expectProblem(await t.http.get(`/api/v1/memories/${'a'.repeat(500)}`), 414, 'uri_too_long');
+      expectProblem(
+        await t.http.get(`/api/v1/memories/${'a'.repeat(MAX_PATH_PARAM_CHARS + 1)}`),
+        414,
+        'uri_too_long',
+      );
     });
 
     it('should answer an unsupported body type with a 415 problem', async () => {
@@ -253,6 +258,36 @@ describeEachDatabase('Hostile input at the HTTP edge (e2e)', (db) => {
 
     it('should keep such names as data inside memory content', async () => {
       const content = { constructor: 'a', toString: 'b', prototype: { valueOf: 1 } };
+      const res = await post('/api/v1/memories', JSON.stringify({ content })).expect(201);
+      const got = await t.http.get(`/api/v1/memories/${res.body.id as string}`).expect(200);
+      expect(got.body.content).toEqual(content);
+    });
+  });
+
+  describe('NUL and lone surrogates', () => {
+    it.each([
+      ['a NUL in memory content', '/api/v1/memories', '{"content":{"note":"a\\u0000b"}}'],
+      ['a lone surrogate in a tag', '/api/v1/memories', '{"content":1,"tags":["\\ud800"]}'],
+      [
+        'a NUL in an observation subject',
+        '/api/v1/world/observations',
+        '{"facts":[{"subject":"s\\u0000","predicate":"p","object":1}]}',
+      ],
+      ['a NUL in a member name', '/api/v1/memories', '{"content":{"a\\u0000":1}}'],
+    ])('should refuse %s with 400 invalid_text on both databases', async (_what, url, body) => {
+      const before = await treeSize();
+      expectProblem(await post(url, body), 400, 'invalid_text');
+      expect(await treeSize()).toBe(before);
+    });
+
+    it('should refuse a NUL in a path or a query value', async () => {
+      expectProblem(await t.http.get('/api/v1/world/entities/a%00b'), 400, 'invalid_text');
+      expectProblem(await t.http.get('/api/v1/world/entities/a%00b/history'), 400, 'invalid_text');
+      expectProblem(await t.http.get('/api/v1/memories?q=a%00b'), 400, 'invalid_text');
+    });
+
+    it('should store astral characters and escaped control characters faithfully', async () => {
+      const content = { note: '🦊 tab\t and \u0001' };
       const res = await post('/api/v1/memories', JSON.stringify({ content })).expect(201);
       const got = await t.http.get(`/api/v1/memories/${res.body.id as string}`).expect(200);
       expect(got.body.content).toEqual(content);
