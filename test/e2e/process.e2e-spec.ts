@@ -50,6 +50,17 @@ async function waitForServer(port: number, timeoutMs: number): Promise<number> {
   throw new Error(`server did not answer within ${timeoutMs} ms`);
 }
 
+/** Stores `{ note }` through the API of the server on `port`; resolves with the memory's id. */
+async function storeNote(port: number, note: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/memories`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ content: { note } }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
 describe('The built server as a process (e2e)', () => {
   let dataDir: string;
 
@@ -95,13 +106,7 @@ describe('The built server as a process (e2e)', () => {
     const first = run({ PHOENIX_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
     try {
       await waitForServer(port, 30_000);
-      const stored = await fetch(`http://127.0.0.1:${port}/api/v1/memories`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ content: { note: 'before the second process' } }),
-      });
-      expect(stored.status).toBe(201);
-      const { id } = (await stored.json()) as { id: string };
+      const id = await storeNote(port, 'before the second process');
 
       const second = run({ PHOENIX_DATA_DIR: dataDir, PORT: String(await freePort()) });
       // A second process that does start (the defect) is ended, so the test fails instead of hanging.
@@ -148,12 +153,7 @@ describe('The built server as a process (e2e)', () => {
     process.umask(umask);
     try {
       await waitForServer(port, 30_000);
-      const stored = await fetch(`http://127.0.0.1:${port}/api/v1/memories`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ content: { note: 'private' } }),
-      });
-      expect(stored.status).toBe(201);
+      await storeNote(port, 'private');
       const backup = await fetch(
         `http://127.0.0.1:${port}/api/v1/admin/maintenance/jobs/backup/run`,
         {
