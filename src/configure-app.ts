@@ -23,7 +23,7 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // Fastify's default (100) answered 414 for subjects the observations route accepts.
-    maxParamLength: MAX_PATH_PARAM_CHARS,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_CHARS },
     genReqId: requestIdFor,
     // Nest's logger (pino, see LoggingModule) writes the access log.
     logger: false,
