@@ -32,4 +32,9 @@ describe(publicErrorMessage.name, () => {
       'start() did not finish within 50 ms',
     );
   });
+  it('should show only the code of a thrown non-Error that carries one', () => {
+    expect(publicErrorMessage({ code: 'SQLITE_ERROR', sql: 'SELECT * FROM world_facts' })).toBe(
+      'Error (SQLITE_ERROR); the details are in the log',
+    );
+  });
 });

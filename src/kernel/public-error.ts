@@ -17,9 +17,15 @@ export function publicErrorMessage(error: unknown): string {
     return error.message;
   }
   const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof Error && (code !== undefined || !PLAIN.has(error.constructor))) {
+  // A driver's error, or a bare `{ code }` thrown across a worker boundary: its class and code only.
+  const foreign =
+    error instanceof Error
+      ? code !== undefined || !PLAIN.has(error.constructor)
+      : code !== undefined;
+  if (foreign) {
+    const name = error instanceof Error ? error.name : 'Error';
     const shownCode = typeof code === 'string' || typeof code === 'number' ? ` (${code})` : '';
-    return `${error.name}${shownCode}; the details are in the log`;
+    return `${name}${shownCode}; the details are in the log`;
   }
   return errorMessage(error).replace(ABSOLUTE_PATH, (path) => `…/${path.split(/[\\/]/).pop()}`);
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ComponentUnavailableError, DomainError, InvalidInputError } from './domain-error';
+import { DomainError, InvalidInputError } from './domain-error';
 import { defaultCode, Problem, PROBLEM_CONTENT_TYPE, problemType, statusTitle } from './problem';
 
 /** Fastify's own errors (raised before a handler runs), mapped to stable codes. */
@@ -11,14 +11,6 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
 };
-
-/**
- * A failed or degraded component's state carries the error that failed it, which may be a
- * driver's message (a table name, a path, a statement): the answer keeps the state and drops
- * the cause, which GET /api/v1/kernel/components and the logs keep for operators.
- */
-const COMPONENT_FAILURE_CAUSE =
-  /^(The \S+ component is not available: it is (?:failed|degraded)) \(.*\)$/s;
 
 /**
  * The one global filter: every error response is RFC 9457 problem+json carrying the request id.
@@ -61,7 +53,7 @@ export class ProblemFilter implements ExceptionFilter {
           type: problemType(exception.code),
           title: exception.title,
           status: exception.status,
-          detail: this.domainDetail(exception),
+          detail: exception.message,
           code: exception.code,
           requestId,
           ...(exception instanceof InvalidInputError && exception.fieldErrors
@@ -100,13 +92,6 @@ export class ProblemFilter implements ExceptionFilter {
       },
       headers: {},
     };
-  }
-
-  private domainDetail(exception: DomainError): string {
-    if (exception instanceof ComponentUnavailableError) {
-      return exception.message.replace(COMPONENT_FAILURE_CAUSE, '$1');
-    }
-    return exception.message;
   }
 
   private detailOf(exception: HttpException): string {
